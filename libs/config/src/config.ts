@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    }, `a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
+
+/** Every environment variable Verdict reads, with what it expects. Nothing else reads process.env. */
+const EnvSchema = z.object({
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
+  LOG_LEVEL: optional(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
+  VERDICT_DATA_DIR: optional(z.string().min(1)),
+  HOST: optional(z.string().min(1)),
+  PORT: optional(int(0, 65535)),
+  SHUTDOWN_GRACE_MS: optional(int(0, 600_000)),
+
+  DATABASE_URL: optional(url(['postgres', 'postgresql'])),
+  DATABASE_SSL: optional(z.enum(['disable', 'require', 'verify-full'])),
+  DATABASE_POOL_MAX: optional(int(1, 500)),
+  DATABASE_CONNECT_RETRIES: optional(int(0, 100)),
+  DATABASE_CONNECT_TIMEOUT_MS: optional(int(100, 600_000)),
+
+  AMQP_URL: optional(url(['amqp', 'amqps'])),
+  AMQP_PREFETCH: optional(int(1, 10_000)),
+  BUS_MAX_RETRIES: optional(int(0, 100)),
+  BUS_RETRY_DELAYS_MS: optional(
+    z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'comma-separated delays in milliseconds, e.g. "1000,5000,30000"')
+      .transform((s) => s.split(',').map(Number)),
+  ),
+
+  REDIS_URL: optional(url(['redis', 'rediss'])),
+  MONGO_URL: optional(url(['mongodb', 'mongodb+srv'])),
+  MONGO_DB: optional(z.string().min(1).max(64)),
+
+  INFLUX_URL: optional(url(['http', 'https'])),
+  INFLUX_ORG: optional(z.string().min(1)),
+  INFLUX_BUCKET: optional(z.string().min(1)),
+  INFLUX_TOKEN: optional(z.string().min(1)),
+  METRICS_ENABLED: optional(bool),
+  METRICS_FLUSH_MS: optional(int(10, 600_000)),
+
+  LOG_RETENTION_DAYS: optional(int(1, 3650)),
+  REPORT_RETENTION_DAYS: optional(int(1, 3650)),
+
+  VERDICT_ADMIN_USERNAME: optional(z.string().min(3).max(64)),
+  VERDICT_ADMIN_EMAIL: optional(z.email()),
+  VERDICT_ADMIN_PASSWORD: optional(z.string().min(12, 'at least 12 characters')),
+});
+
+export type AdapterKind = 'real' | 'embedded';
+
+export interface VerdictConfig {
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  dataDir: string;
+  http: { host: string; port: number };
+  shutdownGraceMs: number;
+  database:
+    | { adapter: 'postgres'; url: string; ssl: 'disable' | 'require' | 'verify-full'; poolMax: number; connectRetries: number; connectTimeoutMs: number }
+    | { adapter: 'pglite'; dataDir: string };
+  bus:
+    | { adapter: 'rabbitmq'; url: string; prefetch: number; maxRetries: number; retryDelaysMs: number[] }
+    | { adapter: 'in-process'; prefetch: number; maxRetries: number; retryDelaysMs: number[] };
+  redis: { adapter: 'redis'; url: string } | { adapter: 'in-process' };
+  docstore: { adapter: 'mongodb'; url: string; dbName: string } | { adapter: 'sql' };
+  docRetention: { logDays: number; reportDays: number };
+  metrics:
+    | { adapter: 'influxdb'; url: string; org: string; bucket: string; token: string; flushMs: number }
+    | { adapter: 'sql'; flushMs: number }
+    | { adapter: 'off' };
+  admin: { username: string; email: string; password?: string };
+}
+
+/** Thrown when the environment is invalid; names each variable and what it expects. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: { variable: string; expected: string; got?: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((p) => `  ${p.variable}: expected ${p.expected}${p.got !== undefined ? ` (got "${p.got}")` : ''}`).join('\n'),
+    );
+  }
+}
+
+const SECRET = /PASSWORD|TOKEN|SECRET/;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): VerdictConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const variable = String(i.path[0]);
+        const raw = env[variable];
+        return { variable, expected: i.message, got: raw === undefined || SECRET.test(variable) ? undefined : raw };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: { variable: string; expected: string }[] = [];
+  if (e.INFLUX_URL) {
+    for (const v of ['INFLUX_ORG', 'INFLUX_BUCKET', 'INFLUX_TOKEN'] as const) {
+      if (!e[v]) problems.push({ variable: v, expected: 'a value whenever INFLUX_URL is set' });
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.VERDICT_DATA_DIR ?? 'data');
+  const busCommon = {
+    prefetch: e.AMQP_PREFETCH ?? 32,
+    maxRetries: e.BUS_MAX_RETRIES ?? 3,
+    retryDelaysMs: e.BUS_RETRY_DELAYS_MS ?? [1000, 5000, 30000],
+  };
+  const flushMs = e.METRICS_FLUSH_MS ?? 1000;
+  return {
+    env: e.NODE_ENV ?? 'development',
+    logLevel: e.LOG_LEVEL ?? 'info',
+    dataDir,
+    http: { host: e.HOST ?? '127.0.0.1', port: e.PORT ?? 8080 },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 30_000,
+    database: e.DATABASE_URL
+      ? {
+          adapter: 'postgres',
+          url: e.DATABASE_URL,
+          ssl: e.DATABASE_SSL ?? 'disable',
+          poolMax: e.DATABASE_POOL_MAX ?? 10,
+          connectRetries: e.DATABASE_CONNECT_RETRIES ?? 6,
+          connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS ?? 5000,
+        }
+      : { adapter: 'pglite', dataDir: path.join(dataDir, 'pg') },
+    bus: e.AMQP_URL ? { adapter: 'rabbitmq', url: e.AMQP_URL, ...busCommon } : { adapter: 'in-process', ...busCommon },
+    redis: e.REDIS_URL ? { adapter: 'redis', url: e.REDIS_URL } : { adapter: 'in-process' },
+    docstore: e.MONGO_URL ? { adapter: 'mongodb', url: e.MONGO_URL, dbName: e.MONGO_DB ?? 'verdict' } : { adapter: 'sql' },
+    docRetention: { logDays: e.LOG_RETENTION_DAYS ?? 30, reportDays: e.REPORT_RETENTION_DAYS ?? 365 },
+    metrics:
+      e.METRICS_ENABLED === false
+        ? { adapter: 'off' }
+        : e.INFLUX_URL
+          ? { adapter: 'influxdb', url: e.INFLUX_URL, org: e.INFLUX_ORG!, bucket: e.INFLUX_BUCKET!, token: e.INFLUX_TOKEN!, flushMs }
+          : { adapter: 'sql', flushMs },
+    admin: {
+      username: e.VERDICT_ADMIN_USERNAME ?? 'admin',
+      email: e.VERDICT_ADMIN_EMAIL ?? 'admin@verdict.local',
+      password: e.VERDICT_ADMIN_PASSWORD,
+    },
+  };
+}
+
+/** Names of every variable loadConfig reads (deployment manifests are checked against it). */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
+
+/** Masks credentials in a URL for logs and error messages. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid url)';
+  }
+}

@@ -1,0 +1,13 @@
+export * from './entities/common';
+export * from './entities/identity';
+export * from './entities/project';
+export * from './entities/suite';
+export * from './entities/execution';
+export * from './entities/result';
+export * from './entities/fleet';
+export * from './entities/docs';
+export * from './messages/envelope';
+export * as Payloads from './messages/payloads';
+export * from './messages/registry';
+export * from './messages/validate';
+export * from './errors';

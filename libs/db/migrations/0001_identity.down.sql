@@ -1,0 +1,9 @@
+DROP TABLE IF EXISTS system_config;
+DROP TABLE IF EXISTS audit_logs;
+DROP TABLE IF EXISTS api_keys;
+DROP TABLE IF EXISTS workspace_memberships;
+DROP FUNCTION IF EXISTS verdict_count_members();
+DROP TABLE IF EXISTS workspaces;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS roles;
+DROP FUNCTION IF EXISTS verdict_set_updated_at();

@@ -1,0 +1,9 @@
+DROP TABLE IF EXISTS outbox;
+DROP TABLE IF EXISTS test_artifacts;
+DROP TABLE IF EXISTS test_results;
+DROP TABLE IF EXISTS test_executions;
+DROP TABLE IF EXISTS test_cases;
+DROP TABLE IF EXISTS test_suites;
+DROP TABLE IF EXISTS test_data_sets;
+DROP TABLE IF EXISTS test_environments;
+DROP TABLE IF EXISTS projects;

@@ -1,0 +1,16 @@
+export * from './sql-database.port';
+export * from './errors';
+export * from './retry';
+export * from './open-database';
+export { PostgresDatabase } from './postgres/postgres-database';
+export { PgliteDatabase } from './pglite/pglite-database';
+export * from './migrations/migration-files';
+export * from './migrations/migrator';
+export * from './seed';
+export * from './repositories/project.repository';
+export * from './repositories/suite.repository';
+export * from './repositories/test-case.repository';
+export * from './repositories/result.repository';
+export * from './repositories/execution.repository';
+export * from './repositories/outbox.repository';
+export * from './repositories/workspace.repository';

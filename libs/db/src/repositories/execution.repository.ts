@@ -1,0 +1,118 @@
+import type {
+  Envelope,
+  ExecutionConfig,
+  ExecutionStatus,
+  ExecutionTrigger,
+  Progress,
+  ShardPlan,
+  TestExecution,
+} from '@verdict/contracts';
+import type { SqlExecutor } from '../sql-database.port';
+import { OutboxRepository } from './outbox.repository';
+import { iso, isoOrNull, num } from './rows';
+
+export interface NewExecution {
+  workspaceId: string;
+  suiteId: string;
+  userId?: string | null;
+  environmentId?: string | null;
+  trigger: ExecutionTrigger;
+  config: ExecutionConfig;
+  selection?: TestExecution['selection'];
+}
+
+type Row = Record<string, unknown>;
+export const toExecution = (r: Row): TestExecution => ({
+  id: String(r.id),
+  workspaceId: String(r.workspace_id),
+  suiteId: String(r.suite_id),
+  userId: (r.user_id as string) ?? null,
+  environmentId: (r.environment_id as string) ?? null,
+  dataSetId: (r.data_set_id as string) ?? null,
+  trigger: r.trigger as ExecutionTrigger,
+  config: r.config as ExecutionConfig,
+  selection: r.selection as TestExecution['selection'],
+  status: r.status as ExecutionStatus,
+  progress: {
+    total: num(r.total),
+    completed: num(r.completed),
+    passed: num(r.passed),
+    failed: num(r.failed),
+    skipped: num(r.skipped),
+    pending: num(r.pending),
+  },
+  timing: {
+    queuedAt: iso(r.queued_at),
+    startedAt: isoOrNull(r.started_at),
+    completedAt: isoOrNull(r.completed_at),
+    duration: r.duration_ms === null || r.duration_ms === undefined ? null : num(r.duration_ms),
+  },
+  resources: r.resources as TestExecution['resources'],
+  plan: (r.plan as ShardPlan) ?? null,
+  error: (r.error as string) ?? null,
+});
+
+export class ExecutionRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  /**
+   * Inserts the execution and, in the same transaction when `db` is one, the messages it
+   * produces into the outbox: either both are stored or neither.
+   */
+  async create(e: NewExecution & { id?: string }, messages: Envelope[] = []): Promise<TestExecution> {
+    const { rows } = await this.db.query(
+      `INSERT INTO test_executions (id, workspace_id, suite_id, user_id, environment_id, trigger_type, branch, commit_sha,
+                                    trigger, config, selection)
+       VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      [
+        e.id ?? null,
+        e.workspaceId,
+        e.suiteId,
+        e.userId ?? null,
+        e.environmentId ?? null,
+        e.trigger.type,
+        e.trigger.branch ?? null,
+        e.trigger.commit ?? null,
+        JSON.stringify(e.trigger),
+        JSON.stringify(e.config),
+        JSON.stringify(e.selection ?? { tests: [] }),
+      ],
+    );
+    const outbox = new OutboxRepository(this.db);
+    for (const m of messages) await outbox.add(m);
+    return toExecution(rows[0]);
+  }
+
+  async get(id: string, workspaceId?: string): Promise<TestExecution | null> {
+    const { rows } = await this.db.query(
+      'SELECT * FROM test_executions WHERE id = $1 AND ($2::uuid IS NULL OR workspace_id = $2)',
+      [id, workspaceId ?? null],
+    );
+    return rows[0] ? toExecution(rows[0]) : null;
+  }
+
+  async setProgress(id: string, p: Progress): Promise<void> {
+    await this.db.query(
+      `UPDATE test_executions SET total = $2, completed = $3, passed = $4, failed = $5, skipped = $6, pending = $7 WHERE id = $1`,
+      [id, p.total, p.completed, p.passed, p.failed, p.skipped, p.pending],
+    );
+  }
+
+  /** Moves to a status only from one of `from`; returns false when another process moved it first. */
+  async transition(id: string, from: ExecutionStatus[], to: ExecutionStatus, error: string | null = null): Promise<boolean> {
+    const terminal = to === 'completed' || to === 'failed' || to === 'cancelled';
+    const { rowCount } = await this.db.query(
+      `UPDATE test_executions SET status = $3, error = coalesce($4, error),
+         started_at = CASE WHEN $3 = 'running' AND started_at IS NULL THEN now() ELSE started_at END,
+         completed_at = CASE WHEN $5 THEN now() ELSE completed_at END,
+         duration_ms = CASE WHEN $5 THEN (extract(epoch FROM now() - coalesce(started_at, queued_at)) * 1000)::int ELSE duration_ms END
+       WHERE id = $1 AND status = ANY($2::text[])`,
+      [id, from, to, error, terminal],
+    );
+    return rowCount === 1;
+  }
+
+  async setPlan(id: string, plan: ShardPlan, total: number): Promise<void> {
+    await this.db.query('UPDATE test_executions SET plan = $2, total = $3, pending = $3 WHERE id = $1', [id, JSON.stringify(plan), total]);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './services';
+export * from './fixtures';
+export * from './contracts/bus.contract';
