@@ -102,10 +102,10 @@ export class ExecutionRepository {
   async transition(id: string, from: ExecutionStatus[], to: ExecutionStatus, error: string | null = null): Promise<boolean> {
     const terminal = to === 'completed' || to === 'failed' || to === 'cancelled';
     const { rowCount } = await this.db.query(
-      `UPDATE test_executions SET status = $3, error = coalesce($4, error),
-         started_at = CASE WHEN $3 = 'running' AND started_at IS NULL THEN now() ELSE started_at END,
-         completed_at = CASE WHEN $5 THEN now() ELSE completed_at END,
-         duration_ms = CASE WHEN $5 THEN (extract(epoch FROM now() - coalesce(started_at, queued_at)) * 1000)::int ELSE duration_ms END
+      `UPDATE test_executions SET status = $3::text, error = coalesce($4::text, error),
+         started_at = CASE WHEN $3::text = 'running' AND started_at IS NULL THEN now() ELSE started_at END,
+         completed_at = CASE WHEN $5::bool THEN now() ELSE completed_at END,
+         duration_ms = CASE WHEN $5::bool THEN (extract(epoch FROM now() - coalesce(started_at, queued_at)) * 1000)::int ELSE duration_ms END
        WHERE id = $1 AND status = ANY($2::text[])`,
       [id, from, to, error, terminal],
     );
