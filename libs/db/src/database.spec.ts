@@ -1,9 +1,8 @@
-import { createTestDatabase, databaseContract, describeWithServer } from '@verdict/testing';
-import { PgliteDatabase } from './pglite/pglite-database';
+import { createTestDatabase, databaseContract, describeWithServer, freshPglite } from '@verdict/testing';
 import { PostgresDatabase } from './postgres/postgres-database';
 
 databaseContract('pglite (embedded)', async () => {
-  const db = await PgliteDatabase.open();
+  const db = await freshPglite();
   return { db, cleanup: () => db.close() };
 });
 

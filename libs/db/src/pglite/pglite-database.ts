@@ -39,6 +39,11 @@ export class PgliteDatabase implements SqlDatabase {
     return new PgliteDatabase(db, dataDir ?? 'memory');
   }
 
+  /** Wraps an existing PGlite instance (e.g. a clone of a template, in tests). */
+  static fromInstance(db: PGlite, label = 'memory'): PgliteDatabase {
+    return new PgliteDatabase(db, label);
+  }
+
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
     return this.exec.query<R>(text, params);
   }

@@ -1,0 +1,11 @@
+export * from './job-queue.port';
+export * from './lock-manager.port';
+export * from './cache.port';
+export * from './create-coordination';
+export { queueKeys } from './redis/queue-keys';
+export { RedisJobQueue } from './redis/redis-job-queue';
+export { RedisLockManager } from './redis/redis-lock-manager';
+export { RedisCache } from './redis/redis-cache';
+export { InProcessJobQueue } from './in-process/in-process-job-queue';
+export { InProcessLockManager } from './in-process/in-process-lock-manager';
+export { InProcessCache } from './in-process/in-process-cache';
