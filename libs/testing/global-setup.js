@@ -29,7 +29,10 @@ module.exports = async function globalSetup() {
   for (const [variable, port, url] of DEFAULTS) {
     if (!process.env[variable] && (await answers(port))) process.env[variable] = url;
   }
-  const docker = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000, encoding: 'utf8' });
+  const docker = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    timeout: 5000,
+    encoding: 'utf8',
+  });
   if (docker.status !== 0) return;
   const { GenericContainer, Wait } = require('testcontainers');
   globalThis.__verdictContainers = [];

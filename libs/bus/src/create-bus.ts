@@ -11,7 +11,18 @@ export interface BusHooks {
 /** Builds the bus the config names: RabbitMQ when AMQP_URL is set, else the in-process bus. */
 export async function createBus(config: VerdictConfig['bus'], hooks: BusHooks = {}): Promise<MessageBus> {
   if (config.adapter === 'rabbitmq') {
-    return RabbitMqBus.connect({ url: config.url, prefetch: config.prefetch, maxRetries: config.maxRetries, retryDelaysMs: config.retryDelaysMs, ...hooks });
+    return RabbitMqBus.connect({
+      url: config.url,
+      prefetch: config.prefetch,
+      maxRetries: config.maxRetries,
+      retryDelaysMs: config.retryDelaysMs,
+      ...hooks,
+    });
   }
-  return new InProcessBus({ prefetch: config.prefetch, maxRetries: config.maxRetries, retryDelaysMs: config.retryDelaysMs, onError: hooks.onError });
+  return new InProcessBus({
+    prefetch: config.prefetch,
+    maxRetries: config.maxRetries,
+    retryDelaysMs: config.retryDelaysMs,
+    onError: hooks.onError,
+  });
 }

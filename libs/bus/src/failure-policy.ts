@@ -6,12 +6,22 @@ export type FailureDecision = { action: 'retry'; delayMs: number } | { action: '
  * One place decides what a failed delivery becomes, for every adapter: errors that cannot
  * succeed on retry are parked at once; others are retried after growing delays, then parked.
  */
-export function decideOnFailure(error: unknown, attempt: number, maxRetries: number, delaysMs: number[]): FailureDecision {
+export function decideOnFailure(
+  error: unknown,
+  attempt: number,
+  maxRetries: number,
+  delaysMs: number[],
+): FailureDecision {
   const reason = describeError(error);
-  if (error instanceof MessageValidationError || error instanceof UnrecoverableError || error instanceof ValidationError) {
+  if (
+    error instanceof MessageValidationError ||
+    error instanceof UnrecoverableError ||
+    error instanceof ValidationError
+  ) {
     return { action: 'park', reason };
   }
-  if (attempt > maxRetries) return { action: 'park', reason: `${reason} (gave up after ${attempt} attempts)` };
+  if (attempt > maxRetries)
+    return { action: 'park', reason: `${reason} (gave up after ${attempt} attempts)` };
   const delayMs = delaysMs.length ? delaysMs[Math.min(attempt - 1, delaysMs.length - 1)] : 0;
   return { action: 'retry', delayMs };
 }

@@ -59,7 +59,11 @@ export interface PublishMeta {
 export interface MessageBus {
   readonly kind: 'rabbitmq' | 'in-process';
   /** Validates, wraps in an envelope and publishes; resolves once the broker has it. */
-  publish<T extends MessageType>(type: T, payload: PayloadOf<T>, meta?: PublishMeta): Promise<Envelope<PayloadOf<T>>>;
+  publish<T extends MessageType>(
+    type: T,
+    payload: PayloadOf<T>,
+    meta?: PublishMeta,
+  ): Promise<Envelope<PayloadOf<T>>>;
   /** Publishes an envelope built earlier (the outbox relay), validating it again. */
   publishEnvelope(envelope: Envelope): Promise<void>;
   /** Publishes bytes as they are, unvalidated: for replay tools and tests of the consumer's checks. */
@@ -67,6 +71,8 @@ export interface MessageBus {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Removes and returns up to `max` parked messages of a queue. */
   takeParked(queue: string, max?: number): Promise<ParkedMessage[]>;
+  /** Resolves when the broker answers; throws naming what is wrong otherwise (readiness checks). */
+  check(): Promise<void>;
   /** Graceful: stop consuming, drain handlers in flight, flush publishes, disconnect. */
   close(): Promise<void>;
 }

@@ -12,7 +12,11 @@ describe('loadConfig', () => {
 
   it('picks each real adapter from its URL, one port at a time', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/verdict', REDIS_URL: 'redis://r:6379' });
-    expect(c.database).toMatchObject({ adapter: 'postgres', url: 'postgres://u@db:5432/verdict', poolMax: 10 });
+    expect(c.database).toMatchObject({
+      adapter: 'postgres',
+      url: 'postgres://u@db:5432/verdict',
+      poolMax: 10,
+    });
     expect(c.redis).toEqual({ adapter: 'redis', url: 'redis://r:6379' });
     expect(c.bus.adapter).toBe('in-process');
   });
@@ -27,11 +31,16 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
     expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'PORT']);
-    expect((err as Error).message).toMatch(/DATABASE_URL: expected a URL starting with postgres:\/\/ or postgresql:\/\/ \(got "mysql:\/\/x"\)/);
+    expect((err as Error).message).toMatch(
+      /DATABASE_URL: expected a URL starting with postgres:\/\/ or postgresql:\/\/ \(got "mysql:\/\/x"\)/,
+    );
+    expect((err as Error).message).toContain('PORT: expected a whole number from 0 to 65535 (got "eighty")');
   });
 
   it('requires org, bucket and token with INFLUX_URL', () => {
-    expect(() => loadConfig({ INFLUX_URL: 'http://influx:8086', INFLUX_ORG: 'o' })).toThrow(/INFLUX_BUCKET.*\n.*INFLUX_TOKEN/);
+    expect(() => loadConfig({ INFLUX_URL: 'http://influx:8086', INFLUX_ORG: 'o' })).toThrow(
+      /INFLUX_BUCKET.*\n.*INFLUX_TOKEN/,
+    );
   });
 
   it('never echoes a secret value', () => {

@@ -8,14 +8,24 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
-      } catch {
-        return false;
-      }
-    }, `a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`);
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      `a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    );
+const int = (min: number, max: number) => {
+  const expected = `a whole number from ${min} to ${max}`;
+  return z.coerce
+    .number({ error: expected })
+    .int({ error: expected })
+    .min(min, { error: expected })
+    .max(max, { error: expected });
+};
 const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
 
 /** Every environment variable Verdict reads, with what it expects. Nothing else reads process.env. */
@@ -71,7 +81,14 @@ export interface VerdictConfig {
   http: { host: string; port: number };
   shutdownGraceMs: number;
   database:
-    | { adapter: 'postgres'; url: string; ssl: 'disable' | 'require' | 'verify-full'; poolMax: number; connectRetries: number; connectTimeoutMs: number }
+    | {
+        adapter: 'postgres';
+        url: string;
+        ssl: 'disable' | 'require' | 'verify-full';
+        poolMax: number;
+        connectRetries: number;
+        connectTimeoutMs: number;
+      }
     | { adapter: 'pglite'; dataDir: string };
   bus:
     | { adapter: 'rabbitmq'; url: string; prefetch: number; maxRetries: number; retryDelaysMs: number[] }
@@ -92,7 +109,11 @@ export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; expected: string; got?: string }[]) {
     super(
       'Invalid configuration:\n' +
-        problems.map((p) => `  ${p.variable}: expected ${p.expected}${p.got !== undefined ? ` (got "${p.got}")` : ''}`).join('\n'),
+        problems
+          .map(
+            (p) => `  ${p.variable}: expected ${p.expected}${p.got !== undefined ? ` (got "${p.got}")` : ''}`,
+          )
+          .join('\n'),
     );
   }
 }
@@ -106,7 +127,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((i) => {
         const variable = String(i.path[0]);
         const raw = env[variable];
-        return { variable, expected: i.message, got: raw === undefined || SECRET.test(variable) ? undefined : raw };
+        return {
+          variable,
+          expected: i.message,
+          got: raw === undefined || SECRET.test(variable) ? undefined : raw,
+        };
       }),
     );
   }
@@ -142,15 +167,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS ?? 5000,
         }
       : { adapter: 'pglite', dataDir: path.join(dataDir, 'pg') },
-    bus: e.AMQP_URL ? { adapter: 'rabbitmq', url: e.AMQP_URL, ...busCommon } : { adapter: 'in-process', ...busCommon },
+    bus: e.AMQP_URL
+      ? { adapter: 'rabbitmq', url: e.AMQP_URL, ...busCommon }
+      : { adapter: 'in-process', ...busCommon },
     redis: e.REDIS_URL ? { adapter: 'redis', url: e.REDIS_URL } : { adapter: 'in-process' },
-    docstore: e.MONGO_URL ? { adapter: 'mongodb', url: e.MONGO_URL, dbName: e.MONGO_DB ?? 'verdict' } : { adapter: 'sql' },
+    docstore: e.MONGO_URL
+      ? { adapter: 'mongodb', url: e.MONGO_URL, dbName: e.MONGO_DB ?? 'verdict' }
+      : { adapter: 'sql' },
     docRetention: { logDays: e.LOG_RETENTION_DAYS ?? 30, reportDays: e.REPORT_RETENTION_DAYS ?? 365 },
     metrics:
       e.METRICS_ENABLED === false
         ? { adapter: 'off' }
         : e.INFLUX_URL
-          ? { adapter: 'influxdb', url: e.INFLUX_URL, org: e.INFLUX_ORG!, bucket: e.INFLUX_BUCKET!, token: e.INFLUX_TOKEN!, flushMs }
+          ? {
+              adapter: 'influxdb',
+              url: e.INFLUX_URL,
+              org: e.INFLUX_ORG!,
+              bucket: e.INFLUX_BUCKET!,
+              token: e.INFLUX_TOKEN!,
+              flushMs,
+            }
           : { adapter: 'sql', flushMs },
     admin: {
       username: e.VERDICT_ADMIN_USERNAME ?? 'admin',

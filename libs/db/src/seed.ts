@@ -4,15 +4,39 @@ import type { SqlDatabase } from './sql-database.port';
 
 export const ROLES = [
   { name: 'ADMIN', scope: 'platform', description: 'Everything, in every workspace', permissions: ['*'] },
-  { name: 'DEVOPS', scope: 'platform', description: 'Fleet, pools and schedules', permissions: ['fleet:*', 'pools:*', 'schedules:*', 'executions:*'] },
-  { name: 'USER', scope: 'platform', description: 'Works inside the workspaces they belong to', permissions: ['workspace:member'] },
-  { name: 'OWNER', scope: 'workspace', description: 'Manages a workspace and its members', permissions: ['workspace:*'] },
-  { name: 'MEMBER', scope: 'workspace', description: 'Runs and reads suites of a workspace', permissions: ['workspace:read', 'executions:*'] },
+  {
+    name: 'DEVOPS',
+    scope: 'platform',
+    description: 'Fleet, pools and schedules',
+    permissions: ['fleet:*', 'pools:*', 'schedules:*', 'executions:*'],
+  },
+  {
+    name: 'USER',
+    scope: 'platform',
+    description: 'Works inside the workspaces they belong to',
+    permissions: ['workspace:member'],
+  },
+  {
+    name: 'OWNER',
+    scope: 'workspace',
+    description: 'Manages a workspace and its members',
+    permissions: ['workspace:*'],
+  },
+  {
+    name: 'MEMBER',
+    scope: 'workspace',
+    description: 'Runs and reads suites of a workspace',
+    permissions: ['workspace:read', 'executions:*'],
+  },
 ] as const;
 
 export const DEFAULT_SETTINGS: { key: string; value: unknown; description: string }[] = [
   { key: 'retention.executions.default_days', value: 90, description: 'Keep executions this many days' },
-  { key: 'retention.executions.failed_days', value: 180, description: 'Keep failed executions this many days' },
+  {
+    key: 'retention.executions.failed_days',
+    value: 180,
+    description: 'Keep failed executions this many days',
+  },
   { key: 'retention.results.default_days', value: 30, description: 'Keep test results this many days' },
   { key: 'retention.results.failed_days', value: 90, description: 'Keep failed test results this many days' },
   { key: 'retention.artifacts.screenshots_days', value: 7, description: 'Keep screenshots this many days' },
@@ -66,7 +90,10 @@ export async function seed(db: SqlDatabase, opts: SeedOptions): Promise<SeedOutc
       created.push(`user ${opts.admin.username}`);
       if (!opts.admin.password) generatedAdminPassword = password;
     }
-    const { rows } = await tx.query<{ id: string }>('SELECT id FROM users WHERE lower(username) = lower($1)', [opts.admin.username]);
+    const { rows } = await tx.query<{ id: string }>(
+      'SELECT id FROM users WHERE lower(username) = lower($1)',
+      [opts.admin.username],
+    );
     const adminId = rows[0].id;
     const ws = await tx.query(
       `INSERT INTO workspaces (name, slug, created_by) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id`,

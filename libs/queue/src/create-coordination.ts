@@ -20,7 +20,11 @@ export interface Coordination {
 /** Job queue, locks and cache on Redis when REDIS_URL is set, else in process. */
 export async function createCoordination(config: VerdictConfig['redis'], prefix = ''): Promise<Coordination> {
   if (config.adapter === 'redis') {
-    const redis = new Redis(config.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: true });
+    const redis = new Redis(config.url, {
+      maxRetriesPerRequest: 3,
+      enableAutoPipelining: true,
+      lazyConnect: true,
+    });
     await redis.connect();
     const queue = new RedisJobQueue(redis, prefix);
     const locks = new RedisLockManager(redis, prefix);

@@ -73,7 +73,9 @@ export class InvalidJobError extends Error {
 
 export function checkNewJob(job: NewJob): void {
   if (!Number.isInteger(job.priority) || job.priority < MIN_PRIORITY || job.priority > MAX_PRIORITY) {
-    throw new InvalidJobError(`priority must be an integer from ${MIN_PRIORITY} to ${MAX_PRIORITY}, got ${job.priority}`);
+    throw new InvalidJobError(
+      `priority must be an integer from ${MIN_PRIORITY} to ${MAX_PRIORITY}, got ${job.priority}`,
+    );
   }
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(job.pool)) {
     throw new InvalidJobError(`pool must be lowercase letters, digits, "-" or "_", got "${job.pool}"`);

@@ -4,7 +4,9 @@ import pg from 'pg';
 import { uniqueName } from './services';
 
 /** Creates a throwaway database on a real PostgreSQL server; drop() removes it. */
-export async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = uniqueName('verdict_t').toLowerCase();
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -31,5 +33,5 @@ let template: Promise<PGlite> | undefined;
 export async function freshPglite(): Promise<PgliteDatabase> {
   template ??= PGlite.create();
   const clone = await (await template).clone();
-  return PgliteDatabase.fromInstance(clone);
+  return PgliteDatabase.fromInstance(clone as PGlite);
 }

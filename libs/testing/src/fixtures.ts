@@ -11,13 +11,20 @@ export function resultItem(status: ResultStatus = 'passed', n = 0): ResultItem {
     filePath: 'spec/math.spec.ts',
     status,
     duration: { setup: 0, execution: 12, teardown: 0, total: 12 },
-    error: status === 'failed' ? { name: 'AssertionError', message: 'expected 2 to be 3', stack: 'at math.spec.ts:3' } : null,
+    error:
+      status === 'failed'
+        ? { name: 'AssertionError', message: 'expected 2 to be 3', stack: 'at math.spec.ts:3' }
+        : null,
     attempts: [{ attempt: 1, status, duration: 12 }],
     flaky: false,
   };
 }
 
-export function resultBatch(status: ResultStatus = 'passed', count = 1, executionId: string = randomUUID()): z.infer<typeof Payloads.ResultBatch> {
+export function resultBatch(
+  status: ResultStatus = 'passed',
+  count = 1,
+  executionId: string = randomUUID(),
+): z.infer<typeof Payloads.ResultBatch> {
   return {
     executionId,
     suiteId: randomUUID(),

@@ -5,3 +5,5 @@ export * from './databases';
 export * from './contracts/database.contract';
 export * from './contracts/job-queue.contract';
 export * from './contracts/coordination.contract';
+export * from './contracts/document-store.contract';
+export * from './contracts/metrics-writer.contract';

@@ -15,6 +15,15 @@ export const SERVER_ENV = {
 } as const;
 export type ServerName = keyof typeof SERVER_ENV;
 
+/** InfluxDB needs org, bucket and token beside its URL. */
+export function influxSettings(): { url: string; org: string; bucket: string; token: string } | undefined {
+  const url = serverUrl('influxdb');
+  const org = process.env.VERDICT_TEST_INFLUX_ORG;
+  const bucket = process.env.VERDICT_TEST_INFLUX_BUCKET;
+  const token = process.env.VERDICT_TEST_INFLUX_TOKEN;
+  return url && org && bucket && token ? { url, org, bucket, token } : undefined;
+}
+
 export function serverUrl(name: ServerName): string | undefined {
   const v = process.env[SERVER_ENV[name]];
   return v && v.trim() ? v.trim() : undefined;
@@ -28,7 +37,10 @@ let docker: boolean | undefined;
 /** True when a Docker engine answers (testcontainers can start servers). */
 export function dockerAvailable(): boolean {
   if (docker === undefined) {
-    const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000, encoding: 'utf8' });
+    const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+      timeout: 5000,
+      encoding: 'utf8',
+    });
     docker = r.status === 0 && r.stdout.trim().length > 0;
   }
   return docker;
@@ -45,7 +57,11 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -1,6 +1,20 @@
-import { addressEnvelope, buildMessage, type Envelope, type ExchangeName, type MessageType, parseEnvelope, type PayloadOf } from '@verdict/contracts';
+import {
+  addressEnvelope,
+  buildMessage,
+  type Envelope,
+  type ExchangeName,
+  type MessageType,
+  parseEnvelope,
+  type PayloadOf,
+} from '@verdict/contracts';
 import { decideOnFailure } from '../failure-policy';
-import type { MessageBus, ParkedMessage, PublishMeta, SubscribeOptions, Subscription } from '../message-bus.port';
+import type {
+  MessageBus,
+  ParkedMessage,
+  PublishMeta,
+  SubscribeOptions,
+  Subscription,
+} from '../message-bus.port';
 import { topicMatches } from '../topic-pattern';
 
 interface QueuedMessage {
@@ -49,7 +63,11 @@ export class InProcessBus implements MessageBus {
 
   constructor(private readonly opts: InProcessBusOptions = {}) {}
 
-  async publish<T extends MessageType>(type: T, payload: PayloadOf<T>, meta: PublishMeta = {}): Promise<Envelope<PayloadOf<T>>> {
+  async publish<T extends MessageType>(
+    type: T,
+    payload: PayloadOf<T>,
+    meta: PublishMeta = {},
+  ): Promise<Envelope<PayloadOf<T>>> {
     const m = buildMessage(type, payload, meta);
     this.route(m.exchange, m.routingKey, JSON.stringify(m.envelope));
     return m.envelope;
@@ -68,7 +86,8 @@ export class InProcessBus implements MessageBus {
     this.assertOpen();
     const q = this.queue(options.queue);
     for (const b of options.bindings) {
-      if (!q.bindings.some((x) => x.exchange === b.exchange && x.pattern === b.pattern)) q.bindings.push({ ...b });
+      if (!q.bindings.some((x) => x.exchange === b.exchange && x.pattern === b.pattern))
+        q.bindings.push({ ...b });
     }
     const consumer: Consumer = {
       options,
@@ -98,6 +117,10 @@ export class InProcessBus implements MessageBus {
   /** Messages waiting in a queue (not in flight): for tests and health checks. */
   depth(queue: string): number {
     return this.queues.get(queue)?.ready.length ?? 0;
+  }
+
+  async check(): Promise<void> {
+    this.assertOpen();
   }
 
   async close(): Promise<void> {
@@ -178,7 +201,12 @@ export class InProcessBus implements MessageBus {
         redelivered: msg.redelivered,
       });
     } catch (error) {
-      const decision = decideOnFailure(error, msg.attempt, consumer.maxRetries, this.opts.retryDelaysMs ?? [1000, 5000, 30000]);
+      const decision = decideOnFailure(
+        error,
+        msg.attempt,
+        consumer.maxRetries,
+        this.opts.retryDelaysMs ?? [1000, 5000, 30000],
+      );
       if (decision.action === 'park') {
         q.parked.push({
           queue: q.name,
@@ -191,7 +219,11 @@ export class InProcessBus implements MessageBus {
         });
         this.opts.onError?.(error, { queue: q.name, routingKey: msg.routingKey, parked: true });
       } else {
-        this.opts.onError?.(error, { queue: q.name, routingKey: msg.routingKey, retryInMs: decision.delayMs });
+        this.opts.onError?.(error, {
+          queue: q.name,
+          routingKey: msg.routingKey,
+          retryInMs: decision.delayMs,
+        });
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           if (this.closed) return;
@@ -203,4 +235,3 @@ export class InProcessBus implements MessageBus {
     }
   }
 }
-

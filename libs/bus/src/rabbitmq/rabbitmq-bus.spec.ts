@@ -4,7 +4,8 @@ import { RabbitMqBus } from './rabbitmq-bus';
 describeWithServer('rabbitmq', 'RabbitMQ adapter', (url) => {
   busContract('rabbitmq', async () => {
     const namespace = `${uniqueName('t')}.`;
-    const make = () => RabbitMqBus.connect({ url, namespace, retryDelaysMs: [50, 100], maxRetries: 2, connectRetries: 1 });
+    const make = () =>
+      RabbitMqBus.connect({ url, namespace, retryDelaysMs: [50, 100], maxRetries: 2, connectRetries: 1 });
     const bus = await make();
     const peers: RabbitMqBus[] = [];
     return {

@@ -1,4 +1,10 @@
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import amqp, {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type Options,
+} from 'amqplib';
 import {
   addressEnvelope,
   buildMessage,
@@ -11,7 +17,13 @@ import {
   type PayloadOf,
 } from '@verdict/contracts';
 import { decideOnFailure, describeError } from '../failure-policy';
-import type { MessageBus, ParkedMessage, PublishMeta, SubscribeOptions, Subscription } from '../message-bus.port';
+import type {
+  MessageBus,
+  ParkedMessage,
+  PublishMeta,
+  SubscribeOptions,
+  Subscription,
+} from '../message-bus.port';
 
 export interface RabbitMqBusOptions {
   url: string;
@@ -78,27 +90,47 @@ export class RabbitMqBus implements MessageBus {
         return bus;
       } catch (error) {
         if (attempt >= retries) {
-          throw new UnavailableError(`RabbitMQ at ${hostOf(opts.url)} is unreachable: ${describeError(error)}`, { url: hostOf(opts.url) });
+          throw new UnavailableError(
+            `RabbitMQ at ${hostOf(opts.url)} is unreachable: ${describeError(error)}`,
+            { url: hostOf(opts.url) },
+          );
         }
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }
     }
   }
 
-  async publish<T extends MessageType>(type: T, payload: PayloadOf<T>, meta: PublishMeta = {}): Promise<Envelope<PayloadOf<T>>> {
+  async publish<T extends MessageType>(
+    type: T,
+    payload: PayloadOf<T>,
+    meta: PublishMeta = {},
+  ): Promise<Envelope<PayloadOf<T>>> {
     const m = buildMessage(type, payload, meta);
-    await this.send(this.ns + m.exchange, m.routingKey, Buffer.from(JSON.stringify(m.envelope)), this.messageOptions(m.envelope));
+    await this.send(
+      this.ns + m.exchange,
+      m.routingKey,
+      Buffer.from(JSON.stringify(m.envelope)),
+      this.messageOptions(m.envelope),
+    );
     return m.envelope;
   }
 
   async publishEnvelope(envelope: Envelope): Promise<void> {
     const m = addressEnvelope(envelope);
-    await this.send(this.ns + m.exchange, m.routingKey, Buffer.from(JSON.stringify(m.envelope)), this.messageOptions(m.envelope));
+    await this.send(
+      this.ns + m.exchange,
+      m.routingKey,
+      Buffer.from(JSON.stringify(m.envelope)),
+      this.messageOptions(m.envelope),
+    );
   }
 
   async publishRaw(exchange: ExchangeName, routingKey: string, body: unknown): Promise<void> {
     const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    await this.send(this.ns + exchange, routingKey, content, { persistent: true, contentType: 'application/json' });
+    await this.send(this.ns + exchange, routingKey, content, {
+      persistent: true,
+      contentType: 'application/json',
+    });
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -117,13 +149,29 @@ export class RabbitMqBus implements MessageBus {
     };
   }
 
+  async check(): Promise<void> {
+    const conn = this.connection;
+    if (!conn)
+      throw new UnavailableError(`not connected to RabbitMQ at ${hostOf(this.opts.url)} (reconnecting)`);
+    const ch = await conn.createChannel();
+    ch.on('error', () => undefined);
+    await ch.checkExchange(this.ns + EXCHANGES[0]);
+    await ch.close();
+  }
+
   async takeParked(queue: string, max = 100): Promise<ParkedMessage[]> {
     await this.ready;
     const ch = await this.connection!.createChannel();
+    // A missing queue closes the channel with 404; without a listener that error would close the connection.
+    ch.on('error', () => undefined);
     const out: ParkedMessage[] = [];
     try {
       const parkedQueue = `${this.ns}${queue}.parked`;
-      await ch.checkQueue(parkedQueue).catch(() => undefined);
+      const exists = await ch.checkQueue(parkedQueue).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) return [];
       while (out.length < max) {
         const msg = await ch.get(parkedQueue, { noAck: false });
         if (!msg) break;
@@ -159,6 +207,7 @@ export class RabbitMqBus implements MessageBus {
   async deleteDeclaredQueues(): Promise<void> {
     await this.ready;
     const ch = await this.connection!.createChannel();
+    ch.on('error', () => undefined);
     for (const q of this.declaredQueues) await ch.deleteQueue(q).catch(() => undefined);
     await ch.close().catch(() => undefined);
   }
@@ -178,7 +227,8 @@ export class RabbitMqBus implements MessageBus {
     const publisher = await connection.createConfirmChannel();
     publisher.on('error', (err) => this.opts.onError?.(err, { where: 'publisher' }));
     publisher.on('close', () => {
-      if (this.publisher === publisher && !this.closing && this.connection === connection) void this.replacePublisher(connection);
+      if (this.publisher === publisher && !this.closing && this.connection === connection)
+        void this.replacePublisher(connection);
     });
     for (const ex of EXCHANGES) await publisher.assertExchange(this.ns + ex, 'topic', { durable: true });
     await publisher.assertExchange(this.dlx(), 'direct', { durable: true });
@@ -234,18 +284,26 @@ export class RabbitMqBus implements MessageBus {
   }
 
   /** Publishes and waits for the broker's confirm; across a reconnect it tries again until the timeout. */
-  private async send(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+  private async send(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+  ): Promise<void> {
     const deadline = Date.now() + (this.opts.publishTimeoutMs ?? 30_000);
     for (;;) {
       if (this.closing && !this.connection) throw new Error('The RabbitMQ bus is closed');
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new UnavailableError(`RabbitMQ did not confirm a publish to ${exchange} in time`);
+      if (remaining <= 0)
+        throw new UnavailableError(`RabbitMQ did not confirm a publish to ${exchange} in time`);
       const ready = await readyWithin(this.ready, remaining);
       const ch = this.publisher;
       if (!ready || !ch) continue;
       try {
         await new Promise<void>((resolve, reject) => {
-          const accepted = ch.publish(exchange, routingKey, content, options, (err) => (err ? reject(err) : resolve()));
+          const accepted = ch.publish(exchange, routingKey, content, options, (err) =>
+            err ? reject(err) : resolve(),
+          );
           if (!accepted) ch.once('drain', () => undefined);
         });
         return;
@@ -274,7 +332,13 @@ export class RabbitMqBus implements MessageBus {
       // A channel closed by the broker while the connection lives (e.g. a channel error): start again.
       if (state.channel === ch && !state.cancelled && !this.closing && this.connection === conn) {
         state.channel = undefined;
-        setTimeout(() => void this.startConsumer(state).catch((e) => this.opts.onError?.(e, { where: 'consumer-restart', queue })), 100);
+        setTimeout(
+          () =>
+            void this.startConsumer(state).catch((e) =>
+              this.opts.onError?.(e, { where: 'consumer-restart', queue }),
+            ),
+          100,
+        );
       }
     });
     await ch.prefetch(options.prefetch ?? this.opts.prefetch ?? 32);
@@ -289,13 +353,19 @@ export class RabbitMqBus implements MessageBus {
       const retryQueue = `${queue}.retry.${delay}`;
       await ch.assertQueue(retryQueue, {
         durable: true,
-        arguments: { 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+        arguments: {
+          'x-message-ttl': delay,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': queue,
+        },
       });
       this.declaredQueues.add(retryQueue);
     }
     for (const b of options.bindings) await ch.bindQueue(queue, this.ns + b.exchange, b.pattern);
     state.channel = ch;
-    const { consumerTag } = await ch.consume(queue, (msg) => msg && this.onMessage(state, ch, queue, msg), { noAck: false });
+    const { consumerTag } = await ch.consume(queue, (msg) => msg && this.onMessage(state, ch, queue, msg), {
+      noAck: false,
+    });
     state.consumerTag = consumerTag;
   }
 
@@ -344,7 +414,12 @@ export class RabbitMqBus implements MessageBus {
           await this.send('', `${queue}.parked`, msg.content, {
             ...msg.properties,
             persistent: true,
-            headers: { ...common, [H.attempt]: attempt, [H.error]: decision.reason.slice(0, 4000), [H.parkedAt]: new Date().toISOString() },
+            headers: {
+              ...common,
+              [H.attempt]: attempt,
+              [H.error]: decision.reason.slice(0, 4000),
+              [H.parkedAt]: new Date().toISOString(),
+            },
           });
         }
         safeAck(ch, msg);

@@ -39,9 +39,17 @@ export const TestReport = z.object({
   }),
   details: z.object({
     suites: z.array(
-      z.object({ name: z.string(), tests: z.number().int(), passed: z.number().int(), failed: z.number().int(), duration: z.number() }),
+      z.object({
+        name: z.string(),
+        tests: z.number().int(),
+        passed: z.number().int(),
+        failed: z.number().int(),
+        duration: z.number(),
+      }),
     ),
-    failures: z.array(z.object({ test: z.string(), error: z.string(), stack: z.string(), diff: z.unknown().optional() })),
+    failures: z.array(
+      z.object({ test: z.string(), error: z.string(), stack: z.string(), diff: z.unknown().optional() }),
+    ),
     coverage: z
       .object({ lines: z.number(), branches: z.number(), functions: z.number(), statements: z.number() })
       .nullable(),
@@ -70,6 +78,12 @@ export const MetricPoint = z.object({
   timestamp: z.date(),
 });
 export type MetricPoint = z.infer<typeof MetricPoint>;
-export const MEASUREMENTS = ['test_execution', 'performance_test', 'execution_summary', 'fleet', 'mock_requests'] as const;
+export const MEASUREMENTS = [
+  'test_execution',
+  'performance_test',
+  'execution_summary',
+  'fleet',
+  'mock_requests',
+] as const;
 
 export type ReportType = z.infer<typeof ReportType>;

@@ -40,7 +40,14 @@ export const Heartbeat = z.object({
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
-export const LifecycleEvent = z.enum(['REGISTERED', 'CAME_ONLINE', 'WENT_OFFLINE', 'WENT_INACTIVE', 'ERRORED', 'DEREGISTERED']);
+export const LifecycleEvent = z.enum([
+  'REGISTERED',
+  'CAME_ONLINE',
+  'WENT_OFFLINE',
+  'WENT_INACTIVE',
+  'ERRORED',
+  'DEREGISTERED',
+]);
 export const LifecycleLog = z.object({
   id: Id,
   nodeId: Id,
@@ -58,7 +65,11 @@ export const PoolStatus = z.enum(['healthy', 'warning', 'error']);
 export const Pool = z
   .object({
     id: Id,
-    name: z.string().min(1).max(100).regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
     description: z.string().nullable(),
     region: z.string().max(100),
     minWorkers: z.number().int().min(0),
@@ -67,7 +78,10 @@ export const Pool = z
     status: PoolStatus,
     ...Audited,
   })
-  .refine((p) => p.minWorkers <= p.maxWorkers, { message: 'minWorkers must not exceed maxWorkers', path: ['minWorkers'] });
+  .refine((p) => p.minWorkers <= p.maxWorkers, {
+    message: 'minWorkers must not exceed maxWorkers',
+    path: ['minWorkers'],
+  });
 export type Pool = z.infer<typeof Pool>;
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24 h)');

@@ -74,7 +74,18 @@ export const ApiKey = z.object({
 });
 export type ApiKey = z.infer<typeof ApiKey>;
 
-export const AuditCategory = z.enum(['AUTH', 'USER', 'WORKSPACE', 'PROJECT', 'SUITE', 'EXECUTION', 'NODE', 'POOL', 'CONFIG', 'SYSTEM']);
+export const AuditCategory = z.enum([
+  'AUTH',
+  'USER',
+  'WORKSPACE',
+  'PROJECT',
+  'SUITE',
+  'EXECUTION',
+  'NODE',
+  'POOL',
+  'CONFIG',
+  'SYSTEM',
+]);
 export const AuditLogEntry = z.object({
   id: Id,
   workspaceId: Id.nullable(),

@@ -117,7 +117,11 @@ export const TestDataSet = z.object({
     shared: z.boolean().optional(),
     immutable: z.boolean().optional(),
   }),
-  usage: z.object({ count: z.number().int().min(0), lastUsed: z.string().optional(), suites: z.array(z.string()) }),
+  usage: z.object({
+    count: z.number().int().min(0),
+    lastUsed: z.string().optional(),
+    suites: z.array(z.string()),
+  }),
   ...Audited,
 });
 export type TestDataSet = z.infer<typeof TestDataSet>;

@@ -20,7 +20,12 @@ export const SuiteConfig = z.object({
   shards: z.number().int().min(1).max(256).optional(),
   maxWorkers: z.number().int().min(1).max(256).default(1),
   /** Per-shard timeout in milliseconds. */
-  timeout: z.number().int().min(1000).max(24 * 3600 * 1000).default(10 * 60 * 1000),
+  timeout: z
+    .number()
+    .int()
+    .min(1000)
+    .max(24 * 3600 * 1000)
+    .default(10 * 60 * 1000),
   retries: z.number().int().min(0).max(10).default(0),
   bail: z.boolean().default(false),
   verbose: z.boolean().default(false),
@@ -97,7 +102,12 @@ export const TestCase = z.object({
   filePath: z.string(),
   lineNumber: z.number().int().min(0).nullable(),
   assertions: z.array(
-    z.object({ type: z.string(), expected: z.unknown(), actual: z.unknown().optional(), operator: z.string() }),
+    z.object({
+      type: z.string(),
+      expected: z.unknown(),
+      actual: z.unknown().optional(),
+      operator: z.string(),
+    }),
   ),
   requirements: z.object({
     fixtures: z.array(z.string()).optional(),
@@ -114,7 +124,11 @@ export const TestCase = z.object({
   }),
   tags: z.array(z.string()),
   priority: CasePriority,
-  coverage: z.object({ lines: z.array(z.number()), branches: z.array(z.number()), functions: z.array(z.string()) }),
+  coverage: z.object({
+    lines: z.array(z.number()),
+    branches: z.array(z.number()),
+    functions: z.array(z.string()),
+  }),
   history: z.object({
     runs: z.number().int().min(0),
     passes: z.number().int().min(0),

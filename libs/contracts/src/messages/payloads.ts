@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { Id, JsonObject, Timestamp } from '../entities/common';
 import { ExecutionStatus, Progress } from '../entities/execution';
-import { Attempt, Coverage, DurationBreakdown, ResultArtifacts, ResultStatus, TestError } from '../entities/result';
+import {
+  Attempt,
+  Coverage,
+  DurationBreakdown,
+  ResultArtifacts,
+  ResultStatus,
+  TestError,
+} from '../entities/result';
 import { LogLevel } from '../entities/docs';
 import { Priority } from '../entities/suite';
 

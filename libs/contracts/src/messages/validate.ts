@@ -19,7 +19,10 @@ function describeIssues(error: z.ZodError): { path: string; message: string }[] 
 
 function fail(what: string, error: z.ZodError): never {
   const issues = describeIssues(error);
-  throw new MessageValidationError(`${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  throw new MessageValidationError(
+    `${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    issues,
+  );
 }
 
 export interface Addressed<T extends MessageType = MessageType> {
@@ -38,14 +41,22 @@ export function buildMessage<T extends MessageType>(
   const parsed = spec.schema.safeParse(payload);
   if (!parsed.success) fail(`invalid ${type} payload`, parsed.error);
   const envelope = newEnvelope(type, spec.version, parsed.data as PayloadOf<T>, meta);
-  return { envelope, exchange: spec.exchange, routingKey: (spec.routingKey as (p: unknown) => string)(parsed.data) };
+  return {
+    envelope,
+    exchange: spec.exchange,
+    routingKey: (spec.routingKey as (p: unknown) => string)(parsed.data),
+  };
 }
 
 /** Re-addresses an already built envelope (e.g. from the outbox), validating it again. */
 export function addressEnvelope(raw: unknown): Addressed {
   const envelope = parseEnvelope(raw);
   const spec = MESSAGES[envelope.type as MessageType];
-  return { envelope, exchange: spec.exchange, routingKey: (spec.routingKey as (p: unknown) => string)(envelope.payload) };
+  return {
+    envelope,
+    exchange: spec.exchange,
+    routingKey: (spec.routingKey as (p: unknown) => string)(envelope.payload),
+  };
 }
 
 /** Validates a consumed message: the envelope, a known type, an accepted version, its payload. */
@@ -56,7 +67,9 @@ export function parseEnvelope(raw: unknown): Envelope<PayloadOf<MessageType>> {
   if (!isMessageType(type)) throw new MessageValidationError(`unknown message type "${type}"`);
   const spec = MESSAGES[type];
   if (!spec.accepts.includes(version)) {
-    throw new MessageValidationError(`${type} version ${version} not accepted (accepts ${spec.accepts.join(', ')})`);
+    throw new MessageValidationError(
+      `${type} version ${version} not accepted (accepts ${spec.accepts.join(', ')})`,
+    );
   }
   const payload = spec.schema.safeParse(env.data.payload);
   if (!payload.success) fail(`invalid ${type} payload`, payload.error);

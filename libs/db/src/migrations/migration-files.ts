@@ -13,7 +13,11 @@ export interface MigrationFile {
 }
 
 /** The migrations shipped with this library: NNNN_name.up.sql and NNNN_name.down.sql pairs. */
-export const DEFAULT_MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
+export const DEFAULT_MIGRATIONS_DIR =
+  // beside the sources, or copied beside a bundled app (tools/build-app.mjs)
+  [path.resolve(__dirname, '../../migrations'), path.join(__dirname, 'migrations')].find((d) =>
+    fs.existsSync(d),
+  ) ?? path.resolve(__dirname, '../../migrations');
 
 const FILE = /^(\d{4})_([a-z0-9_]+)\.(up|down)\.sql$/;
 
@@ -24,7 +28,8 @@ export function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): MigrationFile[] {
     if (!m) continue;
     const version = Number(m[1]);
     const entry = byVersion.get(version) ?? { version, name: m[2] };
-    if (entry.name !== m[2]) throw new MigrationError(`Two migrations share version ${m[1]}: ${entry.name} and ${m[2]}`);
+    if (entry.name !== m[2])
+      throw new MigrationError(`Two migrations share version ${m[1]}: ${entry.name} and ${m[2]}`);
     entry[m[3] as 'up' | 'down'] = fs.readFileSync(path.join(dir, file), 'utf8');
     byVersion.set(version, entry);
   }
@@ -32,8 +37,16 @@ export function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): MigrationFile[] {
     .sort((a, b) => a.version - b.version)
     .map((e) => {
       if (e.up === undefined || e.down === undefined) {
-        throw new MigrationError(`Migration ${String(e.version).padStart(4, '0')}_${e.name} needs both .up.sql and .down.sql in ${dir}`);
+        throw new MigrationError(
+          `Migration ${String(e.version).padStart(4, '0')}_${e.name} needs both .up.sql and .down.sql in ${dir}`,
+        );
       }
-      return { version: e.version, name: e.name, up: e.up, down: e.down, checksum: createHash('sha256').update(e.up).digest('hex') };
+      return {
+        version: e.version,
+        name: e.name,
+        up: e.up,
+        down: e.down,
+        checksum: createHash('sha256').update(e.up).digest('hex'),
+      };
     });
 }

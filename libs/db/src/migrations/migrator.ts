@@ -34,16 +34,22 @@ export class Migrator {
     return this.locked(async (s) => {
       const applied = await this.applied(s);
       this.verifyChecksums(applied);
-      const pending = this.migrations.filter((m) => !applied.has(m.version) && (opts.to === undefined || m.version <= opts.to));
+      const pending = this.migrations.filter(
+        (m) => !applied.has(m.version) && (opts.to === undefined || m.version <= opts.to),
+      );
       for (const m of pending) {
         const started = Date.now();
-        await this.inTransaction(s, async () => {
-          await s.execScript(m.up);
-          await s.query(
-            'INSERT INTO schema_migrations (version, name, checksum, execution_ms) VALUES ($1, $2, $3, $4)',
-            [m.version, m.name, m.checksum, Date.now() - started],
-          );
-        }, `applying ${label(m)}`);
+        await this.inTransaction(
+          s,
+          async () => {
+            await s.execScript(m.up);
+            await s.query(
+              'INSERT INTO schema_migrations (version, name, checksum, execution_ms) VALUES ($1, $2, $3, $4)',
+              [m.version, m.name, m.checksum, Date.now() - started],
+            );
+          },
+          `applying ${label(m)}`,
+        );
       }
       return pending;
     });
@@ -59,11 +65,18 @@ export class Migrator {
       const reverted: MigrationFile[] = [];
       for (const v of targets) {
         const m = this.migrations.find((x) => x.version === v);
-        if (!m) throw new MigrationError(`Migration ${v} is applied but its files are missing; cannot roll it back`);
-        await this.inTransaction(s, async () => {
-          await s.execScript(m.down);
-          await s.query('DELETE FROM schema_migrations WHERE version = $1', [v]);
-        }, `reverting ${label(m)}`);
+        if (!m)
+          throw new MigrationError(
+            `Migration ${v} is applied but its files are missing; cannot roll it back`,
+          );
+        await this.inTransaction(
+          s,
+          async () => {
+            await s.execScript(m.down);
+            await s.query('DELETE FROM schema_migrations WHERE version = $1', [v]);
+          },
+          `reverting ${label(m)}`,
+        );
         reverted.push(m);
       }
       return reverted;
@@ -75,11 +88,23 @@ export class Migrator {
       const applied = await this.applied(s);
       const rows: MigrationStatus[] = this.migrations.map((m) => {
         const a = applied.get(m.version);
-        return { version: m.version, name: m.name, applied: !!a, appliedAt: a ? new Date(a.applied_at) : null, checksumMatches: a ? a.checksum === m.checksum : null };
+        return {
+          version: m.version,
+          name: m.name,
+          applied: !!a,
+          appliedAt: a ? new Date(a.applied_at) : null,
+          checksumMatches: a ? a.checksum === m.checksum : null,
+        };
       });
       for (const [version, a] of applied) {
         if (!this.migrations.some((m) => m.version === version)) {
-          rows.push({ version, name: a.name, applied: true, appliedAt: new Date(a.applied_at), checksumMatches: null });
+          rows.push({
+            version,
+            name: a.name,
+            applied: true,
+            appliedAt: new Date(a.applied_at),
+            checksumMatches: null,
+          });
         }
       }
       return rows.sort((a, b) => a.version - b.version);
@@ -115,7 +140,9 @@ export class Migrator {
       execution_ms integer NOT NULL DEFAULT 0,
       applied_at   timestamptz NOT NULL DEFAULT now()
     )`);
-    const { rows } = await s.query<AppliedRow>('SELECT version, name, checksum, applied_at FROM schema_migrations');
+    const { rows } = await s.query<AppliedRow>(
+      'SELECT version, name, checksum, applied_at FROM schema_migrations',
+    );
     return new Map(rows.map((r) => [Number(r.version), r]));
   }
 

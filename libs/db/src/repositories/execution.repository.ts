@@ -99,7 +99,12 @@ export class ExecutionRepository {
   }
 
   /** Moves to a status only from one of `from`; returns false when another process moved it first. */
-  async transition(id: string, from: ExecutionStatus[], to: ExecutionStatus, error: string | null = null): Promise<boolean> {
+  async transition(
+    id: string,
+    from: ExecutionStatus[],
+    to: ExecutionStatus,
+    error: string | null = null,
+  ): Promise<boolean> {
     const terminal = to === 'completed' || to === 'failed' || to === 'cancelled';
     const { rowCount } = await this.db.query(
       `UPDATE test_executions SET status = $3::text, error = coalesce($4::text, error),
@@ -113,6 +118,10 @@ export class ExecutionRepository {
   }
 
   async setPlan(id: string, plan: ShardPlan, total: number): Promise<void> {
-    await this.db.query('UPDATE test_executions SET plan = $2, total = $3, pending = $3 WHERE id = $1', [id, JSON.stringify(plan), total]);
+    await this.db.query('UPDATE test_executions SET plan = $2, total = $3, pending = $3 WHERE id = $1', [
+      id,
+      JSON.stringify(plan),
+      total,
+    ]);
   }
 }

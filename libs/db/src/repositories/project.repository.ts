@@ -31,13 +31,23 @@ export class ProjectRepository {
     const { rows } = await this.db.query(
       `INSERT INTO projects (workspace_id, name, slug, description, repository_url, default_branch)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [p.workspaceId, p.name, p.slug, p.description ?? null, p.repositoryUrl ?? null, p.defaultBranch ?? 'main'],
+      [
+        p.workspaceId,
+        p.name,
+        p.slug,
+        p.description ?? null,
+        p.repositoryUrl ?? null,
+        p.defaultBranch ?? 'main',
+      ],
     );
     return toProject(rows[0]);
   }
 
   async get(workspaceId: string, id: string): Promise<Project | null> {
-    const { rows } = await this.db.query('SELECT * FROM projects WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const { rows } = await this.db.query('SELECT * FROM projects WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+    ]);
     return rows[0] ? toProject(rows[0]) : null;
   }
 

@@ -70,7 +70,12 @@ export class ResultRepository {
     return rowCount;
   }
 
-  async listByExecution(executionId: string, limit = 100, offset = 0, status?: ResultStatus): Promise<Page<TestResult>> {
+  async listByExecution(
+    executionId: string,
+    limit = 100,
+    offset = 0,
+    status?: ResultStatus,
+  ): Promise<Page<TestResult>> {
     const p = paging(limit, offset);
     const { rows } = await this.db.query(
       `SELECT *, count(*) OVER ()::int AS total FROM test_results

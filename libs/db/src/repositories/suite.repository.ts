@@ -65,7 +65,10 @@ export class SuiteRepository {
   }
 
   async get(workspaceId: string, id: string): Promise<TestSuite | null> {
-    const { rows } = await this.db.query('SELECT * FROM test_suites WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const { rows } = await this.db.query('SELECT * FROM test_suites WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+    ]);
     return rows[0] ? toSuite(rows[0]) : null;
   }
 }

@@ -19,11 +19,10 @@ export class WorkspaceRepository {
   constructor(private readonly db: SqlExecutor) {}
 
   async create(name: string, slug: string, createdBy: string | null = null): Promise<Workspace> {
-    const { rows } = await this.db.query('INSERT INTO workspaces (name, slug, created_by) VALUES ($1, $2, $3) RETURNING *', [
-      name,
-      slug,
-      createdBy,
-    ]);
+    const { rows } = await this.db.query(
+      'INSERT INTO workspaces (name, slug, created_by) VALUES ($1, $2, $3) RETURNING *',
+      [name, slug, createdBy],
+    );
     return toWorkspace(rows[0]);
   }
 

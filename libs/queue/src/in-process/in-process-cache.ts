@@ -30,7 +30,10 @@ export class InProcessCache implements Cache {
   }
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
-    this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.clock() + Math.max(1, Math.round(ttlMs)) });
+    this.entries.set(key, {
+      json: JSON.stringify(value),
+      expiresAt: this.clock() + Math.max(1, Math.round(ttlMs)),
+    });
   }
 
   async delete(key: string): Promise<void> {

@@ -140,7 +140,13 @@ export class InProcessJobQueue implements JobQueue {
   private reapPool(pool: string | undefined, out: ReapOutcome = { requeued: [], dead: [] }): ReapOutcome {
     const now = this.clock();
     const expired = [...this.jobs.values()]
-      .filter((s) => (s.job.state === 'leased' || s.job.state === 'cancelled') && s.token && s.expiresAt <= now && (!pool || s.job.pool === pool))
+      .filter(
+        (s) =>
+          (s.job.state === 'leased' || s.job.state === 'cancelled') &&
+          s.token &&
+          s.expiresAt <= now &&
+          (!pool || s.job.pool === pool),
+      )
       .sort((a, b) => a.expiresAt - b.expiresAt);
     for (const s of expired) {
       const outcome = this.endLease(s, 'lease expired');

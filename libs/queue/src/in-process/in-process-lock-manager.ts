@@ -4,7 +4,11 @@ import { LockUnavailableError, type HeldLock, type LockManager } from '../lock-m
 export class InProcessLockManager implements LockManager {
   private readonly locks = new Map<string, symbol>();
 
-  async withLock<T>(resource: string, fn: (signal: AbortSignal) => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+  async withLock<T>(
+    resource: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    opts: { ttlMs?: number; waitMs?: number } = {},
+  ): Promise<T> {
     const deadline = Date.now() + (opts.waitMs ?? 0);
     while (this.locks.has(resource)) {
       if (Date.now() >= deadline) throw new LockUnavailableError(resource);

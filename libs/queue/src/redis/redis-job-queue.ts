@@ -69,13 +69,15 @@ export class RedisJobQueue implements JobQueue {
 
   async lease(pool: string, workerId: string, leaseMs: number): Promise<Lease | null> {
     const token = randomUUID();
-    const out = (await this.run('lease', pool, workerId, Math.max(1, Math.round(leaseMs)), token)) as string[] | null;
+    const out = (await this.run('lease', pool, workerId, Math.max(1, Math.round(leaseMs)), token)) as
+      string[] | null;
     if (!out) return null;
     return { job: toJob(out.slice(1)), token, workerId, expiresAt: Number(out[0]) };
   }
 
   async renew(lease: LeaseRef, leaseMs: number): Promise<'renewed' | 'lost' | 'cancelled'> {
-    return (await this.run('renew', lease.job.id, lease.token, Math.max(1, Math.round(leaseMs)))) as 'renewed' | 'lost' | 'cancelled';
+    return (await this.run('renew', lease.job.id, lease.token, Math.max(1, Math.round(leaseMs)))) as
+      'renewed' | 'lost' | 'cancelled';
   }
 
   async ack(lease: LeaseRef): Promise<boolean> {
@@ -87,7 +89,8 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async fail(lease: LeaseRef, error: string): Promise<'requeued' | 'dead' | 'lost'> {
-    return (await this.run('fail', lease.job.id, lease.token, error.slice(0, 4000))) as 'requeued' | 'dead' | 'lost';
+    return (await this.run('fail', lease.job.id, lease.token, error.slice(0, 4000))) as
+      'requeued' | 'dead' | 'lost';
   }
 
   async reapExpired(): Promise<ReapOutcome> {

@@ -15,17 +15,27 @@ export class RedisLockManager implements LockManager {
     private readonly ownsConnection = false,
   ) {
     this.keys = queueKeys(prefix);
-    this.redlock = new Redlock([redis], { retryCount: 0, driftFactor: 0.01, automaticExtensionThreshold: 500 });
+    this.redlock = new Redlock([redis], {
+      retryCount: 0,
+      driftFactor: 0.01,
+      automaticExtensionThreshold: 500,
+    });
     // Redlock reports failed extensions here too; they surface through `lost` and the abort signal.
     this.redlock.on('error', () => undefined);
   }
 
-  async withLock<T>(resource: string, fn: (signal: AbortSignal) => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+  async withLock<T>(
+    resource: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    opts: { ttlMs?: number; waitMs?: number } = {},
+  ): Promise<T> {
     const ttl = Math.max(1000, opts.ttlMs ?? 10_000);
     const deadline = Date.now() + (opts.waitMs ?? 0);
     for (;;) {
       try {
-        return await this.redlock.using([this.keys.lock(resource)], ttl, { retryCount: 0 }, async (signal) => fn(signal as AbortSignal));
+        return await this.redlock.using([this.keys.lock(resource)], ttl, { retryCount: 0 }, async (signal) =>
+          fn(signal as AbortSignal),
+        );
       } catch (error) {
         if (!isContention(error)) throw error;
         if (Date.now() >= deadline) throw new LockUnavailableError(resource);
@@ -45,17 +55,20 @@ export class RedisLockManager implements LockManager {
     }
     let lost = false;
     let released = false;
-    const timer = setInterval(async () => {
-      try {
-        lock = await lock.extend(ttl);
-      } catch {
-        if (!released && !lost) {
-          lost = true;
-          clearInterval(timer);
-          onLost?.();
+    const timer = setInterval(
+      async () => {
+        try {
+          lock = await lock.extend(ttl);
+        } catch {
+          if (!released && !lost) {
+            lost = true;
+            clearInterval(timer);
+            onLost?.();
+          }
         }
-      }
-    }, Math.floor(ttl / 3));
+      },
+      Math.floor(ttl / 3),
+    );
     const handle = {
       resource,
       get lost() {
@@ -80,5 +93,7 @@ export class RedisLockManager implements LockManager {
 }
 
 function isContention(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExecutionError' || /quorum|attempts/i.test(error.message));
+  return (
+    error instanceof Error && (error.name === 'ExecutionError' || /quorum|attempts/i.test(error.message))
+  );
 }

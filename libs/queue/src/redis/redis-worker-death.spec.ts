@@ -10,12 +10,23 @@ describeWithServer('redis', 'Redis job queue when a worker dies', (url) => {
     const redis = new Redis(url);
     const prefix = `${uniqueName('death')}:`;
     const queue = new RedisJobQueue(redis, prefix);
-    const job = await queue.enqueue({ pool: 'default', priority: 5, executionId: crypto.randomUUID(), payload: { shard: 0 } });
-
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'fixtures/lease-then-hang.ts'), url, prefix, '1500'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const job = await queue.enqueue({
+      pool: 'default',
+      priority: 5,
+      executionId: crypto.randomUUID(),
+      payload: { shard: 0 },
     });
-    const line = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', path.join(__dirname, 'fixtures/lease-then-hang.ts'), url, prefix, '1500'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const line = await new Promise<string>((resolve) =>
+      readline.createInterface({ input: child.stdout! }).once('line', resolve),
+    );
     expect(JSON.parse(line)).toEqual({ jobId: job.id });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -28,7 +39,12 @@ describeWithServer('redis', 'Redis job queue when a worker dies', (url) => {
       lease = await queue.lease('default', 'survivor', 10_000);
       if (!lease) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(lease?.job).toMatchObject({ id: job.id, attempts: 1, lastError: 'lease expired', payload: { shard: 0 } });
+    expect(lease?.job).toMatchObject({
+      id: job.id,
+      attempts: 1,
+      lastError: 'lease expired',
+      payload: { shard: 0 },
+    });
     expect(await queue.ack(lease!)).toBe(true);
 
     const keys = await redis.keys(`${prefix}*`);

@@ -1,5 +1,11 @@
 import Redis from 'ioredis';
-import { cacheContract, describeWithServer, jobQueueContract, lockContract, uniqueName } from '@verdict/testing';
+import {
+  cacheContract,
+  describeWithServer,
+  jobQueueContract,
+  lockContract,
+  uniqueName,
+} from '@verdict/testing';
 import { RedisCache } from './redis-cache';
 import { RedisJobQueue } from './redis-job-queue';
 import { RedisLockManager } from './redis-lock-manager';
@@ -42,12 +48,19 @@ describeWithServer('redis', 'Redis adapters', (url) => {
     const redis = new Redis(url);
     const prefix = `${uniqueName('keys')}:`;
     const q = new RedisJobQueue(redis, prefix);
-    await q.enqueue({ pool: 'default', priority: 7, executionId: '00000000-0000-4000-8000-000000000001', payload: {} });
+    await q.enqueue({
+      pool: 'default',
+      priority: 7,
+      executionId: '00000000-0000-4000-8000-000000000001',
+      payload: {},
+    });
     expect(await redis.llen(`${prefix}queue:default:7`)).toBe(1);
     await q.lease('default', 'w', 1000);
     expect(await redis.zcard(`${prefix}lease:default`)).toBe(1);
     const locks = new RedisLockManager(redis, prefix);
-    await locks.withLock('scheduler', async () => expect(await redis.exists(`${prefix}lock:scheduler`)).toBe(1));
+    await locks.withLock('scheduler', async () =>
+      expect(await redis.exists(`${prefix}lock:scheduler`)).toBe(1),
+    );
     await dropPrefix(redis, prefix);
     await redis.quit();
   });

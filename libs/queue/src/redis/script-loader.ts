@@ -2,8 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Redis from 'ioredis';
 
-const COMMANDS_DIR = path.join(__dirname, 'commands');
-export const QUEUE_COMMANDS = ['enqueue', 'lease', 'renew', 'ack', 'release', 'fail', 'reap', 'release-worker', 'cancel-execution'] as const;
+// beside the sources, or copied beside a bundled app (tools/build-app.mjs)
+const COMMANDS_DIR =
+  [path.join(__dirname, 'commands'), path.join(__dirname, 'redis-commands')].find((d) => fs.existsSync(d)) ??
+  path.join(__dirname, 'commands');
+export const QUEUE_COMMANDS = [
+  'enqueue',
+  'lease',
+  'renew',
+  'ack',
+  'release',
+  'fail',
+  'reap',
+  'release-worker',
+  'cancel-execution',
+] as const;
 export type QueueCommand = (typeof QUEUE_COMMANDS)[number];
 
 /** Registers each commands/*.lua (with _common.lua prepended) as an ioredis command (EVALSHA, reloaded on NOSCRIPT). */
@@ -16,6 +29,8 @@ export function loadQueueCommands(redis: Redis): void {
 }
 
 export function runCommand(redis: Redis, name: QueueCommand, args: (string | number)[]): Promise<unknown> {
-  const fn = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[`verdict_${name.replace('-', '_')}`];
+  const fn = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[
+    `verdict_${name.replace('-', '_')}`
+  ];
   return fn.apply(redis, args);
 }

@@ -28,7 +28,11 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
 
     it('routes by topic with * and # wildcards, a copy to every matching queue', async () => {
       const seen: Record<string, string[]> = { star: [], exact: [], hash: [], other: [] };
-      const sub = (name: string, pattern: string, exchange: 'test.results' | 'test.execution' = 'test.results') =>
+      const sub = (
+        name: string,
+        pattern: string,
+        exchange: 'test.results' | 'test.execution' = 'test.results',
+      ) =>
         t.bus.subscribe({
           queue: uniqueName(name),
           bindings: [{ exchange, pattern }],
@@ -40,7 +44,11 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
       await sub('other', 'result.#', 'test.execution');
       await t.bus.publish('result.batch', resultBatch('failed'));
       await t.bus.publish('result.batch', resultBatch('passed'));
-      await waitFor(() => seen.star.length === 2 && seen.exact.length === 1 && seen.hash.length === 2, 10_000, 'deliveries');
+      await waitFor(
+        () => seen.star.length === 2 && seen.exact.length === 1 && seen.hash.length === 2,
+        10_000,
+        'deliveries',
+      );
       await sleep(100);
       expect(seen.star.sort()).toEqual(['result.failed', 'result.passed']);
       expect(seen.exact).toEqual(['result.failed']);
@@ -50,12 +58,24 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
 
     it('delivers the envelope intact, with its id, type, version and correlation id', async () => {
       const got: Envelope[] = [];
-      await t.bus.subscribe({ queue: uniqueName('env'), bindings: [{ exchange: 'test.execution', pattern: 'execution.cancel' }], handler: async (e) => void got.push(e) });
+      await t.bus.subscribe({
+        queue: uniqueName('env'),
+        bindings: [{ exchange: 'test.execution', pattern: 'execution.cancel' }],
+        handler: async (e) => void got.push(e),
+      });
       const workspaceId = randomUUID();
-      const sent = await t.bus.publish('execution.cancel', cancelPayload(), { workspaceId, correlationId: 'corr-1' });
+      const sent = await t.bus.publish('execution.cancel', cancelPayload(), {
+        workspaceId,
+        correlationId: 'corr-1',
+      });
       await waitFor(() => got.length === 1);
       expect(got[0]).toEqual(sent);
-      expect(got[0]).toMatchObject({ type: 'execution.cancel', version: 1, correlationId: 'corr-1', workspaceId });
+      expect(got[0]).toMatchObject({
+        type: 'execution.cancel',
+        version: 1,
+        correlationId: 'corr-1',
+        workspaceId,
+      });
     });
 
     it('shares one queue between competing consumers: each message handled once', async () => {
@@ -63,9 +83,25 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
       const byA: string[] = [];
       const byB: string[] = [];
       const bindings = [{ exchange: 'test.execution' as const, pattern: 'execution.cancel' }];
-      await t.bus.subscribe({ queue, bindings, prefetch: 1, handler: async (e) => { byA.push(e.id); await sleep(5); } });
+      await t.bus.subscribe({
+        queue,
+        bindings,
+        prefetch: 1,
+        handler: async (e) => {
+          byA.push(e.id);
+          await sleep(5);
+        },
+      });
       const peer = await t.peer();
-      await peer.subscribe({ queue, bindings, prefetch: 1, handler: async (e) => { byB.push(e.id); await sleep(5); } });
+      await peer.subscribe({
+        queue,
+        bindings,
+        prefetch: 1,
+        handler: async (e) => {
+          byB.push(e.id);
+          await sleep(5);
+        },
+      });
       const ids = [];
       for (let i = 0; i < 20; i++) ids.push((await t.bus.publish('execution.cancel', cancelPayload())).id);
       await waitFor(() => byA.length + byB.length === 20, 10_000, '20 deliveries');
@@ -77,7 +113,11 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
 
     it('refuses an invalid payload on publish and delivers nothing', async () => {
       const got: Envelope[] = [];
-      await t.bus.subscribe({ queue: uniqueName('invalid'), bindings: [{ exchange: 'test.execution', pattern: '#' }], handler: async (e) => void got.push(e) });
+      await t.bus.subscribe({
+        queue: uniqueName('invalid'),
+        bindings: [{ exchange: 'test.execution', pattern: '#' }],
+        handler: async (e) => void got.push(e),
+      });
       await expect(
         t.bus.publish('execution.cancel', { executionId: 'not-a-uuid', reason: 'x', requestedBy: null }),
       ).rejects.toBeInstanceOf(MessageValidationError);
@@ -88,15 +128,28 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
     it('parks a message that fails validation on consume, without calling the handler', async () => {
       const queue = uniqueName('badmsg');
       let calls = 0;
-      await t.bus.subscribe({ queue, bindings: [{ exchange: 'test.execution', pattern: 'execution.cancel' }], handler: async () => void calls++ });
+      await t.bus.subscribe({
+        queue,
+        bindings: [{ exchange: 'test.execution', pattern: 'execution.cancel' }],
+        handler: async () => void calls++,
+      });
       await t.bus.publishRaw('test.execution', 'execution.cancel', { id: 'nope', type: 'execution.cancel' });
       await t.bus.publishRaw('test.execution', 'execution.cancel', 'not json at all');
       let parked: Awaited<ReturnType<MessageBus['takeParked']>> = [];
-      await waitFor(async () => (parked = parked.concat(await t.bus.takeParked(queue))).length === 2, 10_000, 'two parked');
+      await waitFor(
+        async () => (parked = parked.concat(await t.bus.takeParked(queue))).length === 2,
+        10_000,
+        'two parked',
+      );
       expect(calls).toBe(0);
       expect(parked.map((p) => p.error).join('\n')).toMatch(/invalid envelope/);
       expect(parked.map((p) => p.error).join('\n')).toMatch(/SyntaxError/);
-      expect(parked[0]).toMatchObject({ queue, exchange: 'test.execution', routingKey: 'execution.cancel', attempts: 1 });
+      expect(parked[0]).toMatchObject({
+        queue,
+        exchange: 'test.execution',
+        routingKey: 'execution.cancel',
+        attempts: 1,
+      });
     });
 
     it('retries a handler that throws, then succeeds: at-least-once with the attempt count', async () => {
@@ -114,7 +167,9 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
       await sleep(300);
       expect(deliveries.map((d) => d.attempt)).toEqual([1, 2, 3]);
       expect(deliveries[1].redelivered).toBe(true);
-      expect(deliveries.every((d) => d.exchange === 'test.execution' && d.routingKey === 'execution.cancel')).toBe(true);
+      expect(
+        deliveries.every((d) => d.exchange === 'test.execution' && d.routingKey === 'execution.cancel'),
+      ).toBe(true);
     });
 
     it('parks a message whose handler keeps failing, with the error, after the retries', async () => {
@@ -131,7 +186,11 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
       });
       const sent = await t.bus.publish('execution.cancel', cancelPayload());
       let parked: Awaited<ReturnType<MessageBus['takeParked']>> = [];
-      await waitFor(async () => (parked = await t.bus.takeParked(queue)).length === 1, 10_000, 'parked message');
+      await waitFor(
+        async () => (parked = await t.bus.takeParked(queue)).length === 1,
+        10_000,
+        'parked message',
+      );
       expect(calls).toBe(3);
       expect(parked[0].error).toMatch(/still broken/);
       expect(parked[0].attempts).toBe(3);
@@ -188,6 +247,12 @@ export function busContract(adapter: string, create: () => Promise<BusUnderTest>
       await t.bus.subscribe({ queue, bindings, handler: async (e) => void got.push(e.id) });
       await waitFor(() => got.length === 1);
       expect(got).toEqual([sent.id]);
+    });
+
+    it('answers a health check, and returns nothing parked for an unknown queue', async () => {
+      await expect(t.bus.check()).resolves.toBeUndefined();
+      expect(await t.bus.takeParked(uniqueName('never-declared'))).toEqual([]);
+      await expect(t.bus.check()).resolves.toBeUndefined();
     });
 
     it('close() waits for handlers in flight and acks them', async () => {

@@ -2,7 +2,10 @@ import { LockUnavailableError, type Cache, type LockManager } from '@verdict/que
 import { sleep, uniqueName, waitFor } from '../services';
 
 /** The contract both LockManager adapters pass. `peer` is another process's manager on the same store. */
-export function lockContract(adapter: string, create: () => Promise<{ locks: LockManager; peer: LockManager; cleanup: () => Promise<void> }>): void {
+export function lockContract(
+  adapter: string,
+  create: () => Promise<{ locks: LockManager; peer: LockManager; cleanup: () => Promise<void> }>,
+): void {
   describe(`LockManager contract: ${adapter}`, () => {
     let t: Awaited<ReturnType<typeof create>>;
     beforeEach(async () => {
@@ -43,7 +46,9 @@ export function lockContract(adapter: string, create: () => Promise<{ locks: Loc
 
     it('releases the lock when the work throws', async () => {
       const r = uniqueName('res');
-      await expect(t.locks.withLock(r, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+      await expect(t.locks.withLock(r, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+        'boom',
+      );
       await expect(t.peer.withLock(r, async () => 'ok')).resolves.toBe('ok');
     });
 
@@ -83,7 +88,10 @@ export function lockContract(adapter: string, create: () => Promise<{ locks: Loc
   });
 }
 
-export function cacheContract(adapter: string, create: () => Promise<{ cache: Cache; cleanup: () => Promise<void> }>): void {
+export function cacheContract(
+  adapter: string,
+  create: () => Promise<{ cache: Cache; cleanup: () => Promise<void> }>,
+): void {
   describe(`Cache contract: ${adapter}`, () => {
     let t: Awaited<ReturnType<typeof create>>;
     beforeEach(async () => {

@@ -11,7 +11,10 @@ const job = (over: Partial<NewJob> = {}): NewJob => ({
 });
 
 /** The contract every JobQueue adapter passes (Redis, in-process). */
-export function jobQueueContract(adapter: string, create: () => Promise<{ queue: JobQueue; cleanup: () => Promise<void> }>): void {
+export function jobQueueContract(
+  adapter: string,
+  create: () => Promise<{ queue: JobQueue; cleanup: () => Promise<void> }>,
+): void {
   describe(`JobQueue contract: ${adapter}`, () => {
     let q: JobQueue;
     let cleanup: () => Promise<void>;
@@ -35,7 +38,16 @@ export function jobQueueContract(adapter: string, create: () => Promise<{ queue:
       const before = Date.now();
       const j = await q.enqueue(job({ payload: { files: ['x.spec.ts'], shard: 1 }, maxAttempts: 4 }));
       const lease = (await q.lease('default', 'w1', 5000))!;
-      expect(lease.job).toMatchObject({ id: j.id, pool: 'default', priority: 5, executionId: j.executionId, payload: { files: ['x.spec.ts'], shard: 1 }, attempts: 0, maxAttempts: 4, state: 'leased' });
+      expect(lease.job).toMatchObject({
+        id: j.id,
+        pool: 'default',
+        priority: 5,
+        executionId: j.executionId,
+        payload: { files: ['x.spec.ts'], shard: 1 },
+        attempts: 0,
+        maxAttempts: 4,
+        state: 'leased',
+      });
       expect(lease.workerId).toBe('w1');
       expect(lease.token).toMatch(/[0-9a-f-]{36}/);
       expect(lease.expiresAt).toBeGreaterThanOrEqual(before + 4000);
@@ -53,7 +65,9 @@ export function jobQueueContract(adapter: string, create: () => Promise<{ queue:
       await q.enqueue(job({ id }));
       expect(await q.depth('default')).toEqual([{ pool: 'default', priority: 5, count: 1 }]);
       await expect(q.enqueue(job({ priority: 10 }))).rejects.toThrow(InvalidJobError);
-      await expect(q.enqueue(job({ priority: 10 }))).rejects.toThrow(/priority must be an integer from 0 to 9/);
+      await expect(q.enqueue(job({ priority: 10 }))).rejects.toThrow(
+        /priority must be an integer from 0 to 9/,
+      );
       await expect(q.enqueue(job({ pool: 'Bad Pool' }))).rejects.toThrow(/pool must be lowercase/);
     });
 
@@ -100,7 +114,9 @@ export function jobQueueContract(adapter: string, create: () => Promise<{ queue:
       expect(await q.reapExpired()).toEqual({ requeued: [], dead: [j.id] });
       expect(await q.lease('default', 'w1', 1000)).toBeNull();
       const dead = await q.deadJobs('default');
-      expect(dead.map((d) => [d.id, d.state, d.attempts, d.lastError])).toEqual([[j.id, 'dead', 2, 'lease expired']]);
+      expect(dead.map((d) => [d.id, d.state, d.attempts, d.lastError])).toEqual([
+        [j.id, 'dead', 2, 'lease expired'],
+      ]);
     });
 
     it('release gives a job back first in line without counting an attempt', async () => {

@@ -1,0 +1,59 @@
+import type { AddressInfo } from 'node:net';
+import type { Command } from 'commander';
+import { createLogger, loadConfig } from '@verdict/config';
+import { Migrator, seed } from '@verdict/db';
+import { openPlatform } from '../platform/platform';
+import { platformChecks, startHealthServer } from './health-server';
+
+/**
+ * `verdict start`: the all-in-one process. Opens every port's adapter (embedded unless URLs are
+ * given), migrates and seeds the database, serves health endpoints, and shuts down gracefully.
+ */
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'Run Verdict in one process (embedded adapters unless DATABASE_URL, AMQP_URL, REDIS_URL, MONGO_URL or INFLUX_URL are set)',
+    )
+    .option('--port <port>', 'HTTP port (overrides PORT)')
+    .action(async (opts: { port?: string }) => {
+      const config = loadConfig();
+      if (opts.port !== undefined) {
+        if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535)
+          throw new Error(`--port expects a port number from 0 to 65535, got "${opts.port}"`);
+        config.http.port = Number(opts.port);
+      }
+      const log = createLogger(config.logLevel);
+      const platform = await openPlatform(config, log);
+      const applied = await new Migrator(platform.db).migrate();
+      if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
+      const seeded = await seed(platform.db, config);
+      if (seeded.created.length) log.info({ created: seeded.created }, 'database seeded');
+      if (seeded.generatedAdminPassword) {
+        log.warn(
+          `admin password (shown once, stored hashed): ${seeded.generatedAdminPassword}; set VERDICT_ADMIN_PASSWORD to choose it`,
+        );
+      }
+      const server = await startHealthServer(platformChecks(platform), config.http.host, config.http.port);
+      const { port } = server.address() as AddressInfo;
+      log.info({ url: `http://${config.http.host}:${port}`, dataDir: config.dataDir }, 'Verdict is running');
+
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+        const force = setTimeout(() => {
+          log.error('grace period over, exiting');
+          process.exit(1);
+        }, config.shutdownGraceMs);
+        force.unref();
+        server.close();
+        await platform.close();
+        log.info('stopped');
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      process.once('SIGINT', () => void stop('SIGINT'));
+    });
+}
