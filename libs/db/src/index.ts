@@ -14,3 +14,4 @@ export * from './repositories/result.repository';
 export * from './repositories/execution.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/workspace.repository';
+export * from './uuid-v7';

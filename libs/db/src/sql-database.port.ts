@@ -8,6 +8,11 @@ export interface SqlExecutor {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
   /** Runs a script of several statements (no parameters), such as a migration. */
   execScript(sql: string): Promise<void>;
+  /**
+   * Bulk-loads rows with COPY, where the adapter has it (PostgreSQL). All or nothing: on error
+   * nothing is loaded and the surrounding transaction, if any, is still usable. Returns rows loaded.
+   */
+  copyRows?(table: string, columns: string[], rows: unknown[][]): Promise<number>;
 }
 
 /** The SQL database port. Both adapters speak PostgreSQL: pg against a server, PGlite in-process. */

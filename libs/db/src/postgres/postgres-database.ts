@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseUnreachableError } from '../errors';
 import { withBackoff } from '../retry';
 import type { QueryResult, SqlDatabase, SqlExecutor } from '../sql-database.port';
@@ -12,8 +15,55 @@ export interface PostgresOptions {
   onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 }
 
-function wrap(client: pg.PoolClient | pg.Pool): SqlExecutor {
+/** COPY text format: \N for null, backslash escapes for the characters that delimit rows and fields. */
+function copyField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  const s =
+    typeof v === 'string'
+      ? v
+      : v instanceof Date
+        ? v.toISOString()
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
+  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+async function copyInto(
+  client: pg.PoolClient,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<number> {
+  const text = rows.map((r) => r.map(copyField).join('\t')).join('\n') + '\n';
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from([text]), stream);
+  return stream.rowCount ?? rows.length;
+}
+
+function wrap(client: pg.PoolClient | pg.Pool, inTransaction = false): SqlExecutor {
   return {
+    async copyRows(table: string, columns: string[], rows: unknown[][]): Promise<number> {
+      if (client instanceof pg.Pool) {
+        const c = await client.connect();
+        try {
+          return await copyInto(c, table, columns, rows);
+        } finally {
+          c.release();
+        }
+      }
+      if (!inTransaction) return copyInto(client, table, columns, rows);
+      // Inside a transaction a failed COPY would abort it; a savepoint keeps it usable.
+      await client.query('SAVEPOINT verdict_copy');
+      try {
+        const n = await copyInto(client, table, columns, rows);
+        await client.query('RELEASE SAVEPOINT verdict_copy');
+        return n;
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT verdict_copy');
+        throw error;
+      }
+    },
     async query<R>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
       const r = await client.query(text, params as unknown[]);
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
@@ -66,7 +116,9 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.withSession(async (session) => {
+    const client = await this.pool.connect();
+    const session = wrap(client, true);
+    try {
       await session.query('BEGIN');
       try {
         const out = await fn(session);
@@ -76,7 +128,9 @@ export class PostgresDatabase implements SqlDatabase {
         await session.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-    });
+    } finally {
+      client.release();
+    }
   }
 
   async withSession<T>(fn: (session: SqlExecutor) => Promise<T>): Promise<T> {
@@ -90,6 +144,10 @@ export class PostgresDatabase implements SqlDatabase {
 
   execScript(sql: string): Promise<void> {
     return this.exec.execScript(sql);
+  }
+
+  copyRows(table: string, columns: string[], rows: unknown[][]): Promise<number> {
+    return this.exec.copyRows!(table, columns, rows);
   }
 
   describe(): string {

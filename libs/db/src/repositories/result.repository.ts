@@ -1,5 +1,6 @@
 import type { Attempt, Page, ResultStatus, TestError, TestResult } from '@verdict/contracts';
 import type { SqlExecutor } from '../sql-database.port';
+import { uuidv7 } from '../uuid-v7';
 import { iso, num, paging } from './rows';
 
 export interface NewResult {
@@ -35,37 +36,67 @@ const toResult = (r: Row): TestResult => ({
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
+const COLUMNS = [
+  'id',
+  'execution_id',
+  'test_case_id',
+  'shard_index',
+  'status',
+  'duration_ms',
+  'duration',
+  'error',
+  'retry_count',
+  'attempts',
+  'flaky',
+  'coverage',
+  'artifacts',
+  'metadata',
+];
+
+/** One row in COLUMNS order; ids are time-ordered (uuidv7) so the primary key grows at its right edge. */
+const toColumns = (r: NewResult): unknown[] => [
+  uuidv7(),
+  r.executionId,
+  r.testCaseId,
+  r.shardIndex,
+  r.status,
+  r.duration.total,
+  JSON.stringify(r.duration),
+  json(r.error),
+  Math.max(0, r.attempts.length - 1),
+  JSON.stringify(r.attempts),
+  r.flaky,
+  json(r.coverage),
+  JSON.stringify(r.artifacts ?? {}),
+  JSON.stringify(r.metadata ?? {}),
+];
+
 export class ResultRepository {
   constructor(private readonly db: SqlExecutor) {}
 
   /**
-   * Inserts a batch with one statement (UNNEST of column arrays: the fastest way that works on
-   * both adapters; see docs/benchmarks.md). A result already stored for the same execution and
-   * test is left as it is, so a redelivered batch adds nothing. Returns the rows inserted.
+   * Inserts a batch. A result already stored for the same execution and test is kept as it is,
+   * so a redelivered batch, or a shard run again after its worker died, adds nothing twice.
+   * Fast path: COPY (PostgreSQL). When COPY meets a row that exists, the batch goes again
+   * through UNNEST … ON CONFLICT DO NOTHING, which also serves adapters without COPY.
+   * docs/benchmarks.md compares the two with multi-row INSERT. Returns the rows inserted.
    */
   async insertBatch(results: NewResult[]): Promise<number> {
     if (results.length === 0) return 0;
+    if (this.db.copyRows) {
+      try {
+        return await this.db.copyRows('test_results', COLUMNS, results.map(toColumns));
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+      }
+    }
+    const columns = results.map(toColumns);
     const { rowCount } = await this.db.query(
-      `INSERT INTO test_results (execution_id, test_case_id, shard_index, status, duration_ms, duration,
-                                 error, retry_count, attempts, flaky, coverage, artifacts, metadata)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::float8[], $6::jsonb[],
-                            $7::jsonb[], $8::int[], $9::jsonb[], $10::bool[], $11::jsonb[], $12::jsonb[], $13::jsonb[])
+      `INSERT INTO test_results (${COLUMNS.join(', ')})
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::float8[], $7::jsonb[],
+                            $8::jsonb[], $9::int[], $10::jsonb[], $11::bool[], $12::jsonb[], $13::jsonb[], $14::jsonb[])
        ON CONFLICT (execution_id, test_case_id) DO NOTHING`,
-      [
-        results.map((r) => r.executionId),
-        results.map((r) => r.testCaseId),
-        results.map((r) => r.shardIndex),
-        results.map((r) => r.status),
-        results.map((r) => r.duration.total),
-        results.map((r) => JSON.stringify(r.duration)),
-        results.map((r) => json(r.error)),
-        results.map((r) => Math.max(0, r.attempts.length - 1)),
-        results.map((r) => JSON.stringify(r.attempts)),
-        results.map((r) => r.flaky),
-        results.map((r) => json(r.coverage)),
-        results.map((r) => JSON.stringify(r.artifacts ?? {})),
-        results.map((r) => JSON.stringify(r.metadata ?? {})),
-      ],
+      COLUMNS.map((_, i) => columns.map((row) => row[i])),
     );
     return rowCount;
   }
@@ -80,7 +111,7 @@ export class ResultRepository {
     const { rows } = await this.db.query(
       `SELECT *, count(*) OVER ()::int AS total FROM test_results
        WHERE execution_id = $1 AND ($2::text IS NULL OR status = $2)
-       ORDER BY created_at, id LIMIT $3 OFFSET $4`,
+       ORDER BY id LIMIT $3 OFFSET $4`,
       [executionId, status ?? null, p.limit, p.offset],
     );
     return { items: rows.map(toResult), total: rows[0] ? num(rows[0].total) : 0, ...p };
