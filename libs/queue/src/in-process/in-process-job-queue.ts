@@ -23,6 +23,8 @@ export class InProcessJobQueue implements JobQueue {
   private readonly jobs = new Map<string, Slot>();
   private readonly queues = new Map<string, string[]>();
   private readonly dead = new Map<string, string[]>();
+  /** Slots holding a lease (leased or cancelled-while-leased): reaping looks only here. */
+  private readonly held = new Set<Slot>();
 
   constructor(private readonly clock: () => number = Date.now) {}
 
@@ -70,6 +72,7 @@ export class InProcessJobQueue implements JobQueue {
         slot.token = randomUUID();
         slot.workerId = workerId;
         slot.expiresAt = this.clock() + Math.max(1, Math.round(leaseMs));
+        this.held.add(slot);
         return { job: this.copy(slot.job), token: slot.token, workerId, expiresAt: slot.expiresAt };
       }
     }
@@ -91,7 +94,9 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   async ack(lease: LeaseRef): Promise<boolean> {
-    if (!this.owned(lease)) return false;
+    const slot = this.owned(lease);
+    if (!slot) return false;
+    this.held.delete(slot);
     this.jobs.delete(lease.job.id);
     return true;
   }
@@ -99,6 +104,7 @@ export class InProcessJobQueue implements JobQueue {
   async release(lease: LeaseRef): Promise<boolean> {
     const slot = this.owned(lease);
     if (!slot || slot.job.state !== 'leased') return false;
+    this.held.delete(slot);
     slot.job.state = 'queued';
     slot.token = '';
     slot.workerId = '';
@@ -116,6 +122,7 @@ export class InProcessJobQueue implements JobQueue {
   /** attempts + 1, then first in line again or dead past maxAttempts (as _common.lua end_lease). */
   private endLease(slot: Slot, reason: string): 'requeued' | 'dead' | 'skip' {
     const job = slot.job;
+    this.held.delete(slot);
     if (job.state === 'cancelled') {
       this.jobs.delete(job.id);
       return 'skip';
@@ -139,14 +146,8 @@ export class InProcessJobQueue implements JobQueue {
 
   private reapPool(pool: string | undefined, out: ReapOutcome = { requeued: [], dead: [] }): ReapOutcome {
     const now = this.clock();
-    const expired = [...this.jobs.values()]
-      .filter(
-        (s) =>
-          (s.job.state === 'leased' || s.job.state === 'cancelled') &&
-          s.token &&
-          s.expiresAt <= now &&
-          (!pool || s.job.pool === pool),
-      )
+    const expired = [...this.held]
+      .filter((s) => s.expiresAt <= now && (!pool || s.job.pool === pool))
       .sort((a, b) => a.expiresAt - b.expiresAt);
     for (const s of expired) {
       const outcome = this.endLease(s, 'lease expired');
@@ -162,7 +163,7 @@ export class InProcessJobQueue implements JobQueue {
 
   async releaseWorker(workerId: string, reason = 'worker offline'): Promise<ReapOutcome> {
     const out: ReapOutcome = { requeued: [], dead: [] };
-    for (const s of [...this.jobs.values()].filter((x) => x.workerId === workerId && x.token)) {
+    for (const s of [...this.held].filter((x) => x.workerId === workerId)) {
       const outcome = this.endLease(s, reason);
       if (outcome === 'requeued') out.requeued.push(s.job.id);
       if (outcome === 'dead') out.dead.push(s.job.id);
