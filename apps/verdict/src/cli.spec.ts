@@ -1,0 +1,109 @@
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { waitFor } from '@verdict/testing';
+
+const run = promisify(execFile);
+const MAIN = path.join(__dirname, 'main.ts');
+
+/** Runs the real CLI as a separate process, on an embedded database in a temporary data dir. */
+async function verdict(dataDir: string, args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--require', 'tsx/cjs', MAIN, ...args], {
+      env: { PATH: process.env.PATH, VERDICT_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('verdict CLI', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-cli-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrates, reports status, seeds idempotently and rolls back, on the embedded database', async () => {
+    const migrate = await verdict(dataDir, ['db', 'migrate', '--to', '2']);
+    expect(migrate).toMatchObject({ code: 0 });
+    expect(migrate.stdout).toBe('applied 0001_identity\napplied 0002_test_platform\n');
+
+    const status = await verdict(dataDir, ['db', 'status', '--json']);
+    const rows = JSON.parse(status.stdout).migrations as { version: number; applied: boolean }[];
+    expect(rows.map((r) => [r.version, r.applied])).toEqual([
+      [1, true],
+      [2, true],
+      [3, false],
+      [4, false],
+    ]);
+
+    expect((await verdict(dataDir, ['db', 'migrate'])).stdout).toContain('applied 0004_embedded_stores');
+    const seeded = await verdict(dataDir, ['db', 'seed']);
+    expect(seeded.stdout).toContain('created user admin');
+    expect(seeded.stdout).toMatch(/admin password \(shown once, stored hashed\): \S{16}/);
+    const again = await verdict(dataDir, ['db', 'seed', '--json']);
+    expect(JSON.parse(again.stdout)).toEqual({ created: [] });
+
+    const back = await verdict(dataDir, ['db', 'rollback']);
+    expect(back.stdout).toBe('reverted 0004_embedded_stores\n');
+  }, 120_000);
+
+  it('refuses bad input with a message that says how to fix it, and a non-zero exit', async () => {
+    const to = await verdict(dataDir, ['db', 'rollback', '--to', 'last']);
+    expect(to.code).toBe(1);
+    expect(to.stderr).toContain('--to expects a migration number such as 3, got "last"');
+    const reset = await verdict(dataDir, ['db', 'reset']);
+    expect(reset.code).toBe(1);
+    expect(reset.stderr).toContain('Run again with --yes to confirm');
+    const env = await verdict(dataDir, ['db', 'status'], { DATABASE_URL: 'mysql://db/x' });
+    expect(env.code).toBe(1);
+    expect(env.stderr).toContain('DATABASE_URL: expected a URL starting with postgres:// or postgresql://');
+    const down = await verdict(dataDir, ['db', 'status'], {
+      DATABASE_URL: 'postgres://verdict@127.0.0.1:1/verdict',
+      DATABASE_CONNECT_RETRIES: '0',
+    });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('Database at 127.0.0.1:1/verdict is unreachable');
+  }, 120_000);
+
+  it('start serves /healthz and /readyz naming every dependency, and stops cleanly on SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-start-'));
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', MAIN, 'start', '--port', '0'], {
+      env: { PATH: process.env.PATH, VERDICT_DATA_DIR: dir, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    child.stdout.on('data', (d) => (logs += d));
+    child.stderr.on('data', (d) => (logs += d));
+    try {
+      await waitFor(() => /"msg":"Verdict is running"/.test(logs), 60_000, 'Verdict to start');
+      const url = JSON.parse(logs.split('\n').find((l) => l.includes('Verdict is running'))!).url as string;
+      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as {
+        dependencies: { name: string; adapter: string; status: string }[];
+      };
+      expect(body.dependencies.map((d) => [d.name, d.adapter, d.status])).toEqual([
+        ['database', 'pglite', 'up'],
+        ['broker', 'in-process', 'up'],
+        ['redis', 'in-process', 'up'],
+        ['docstore', 'sql', 'up'],
+        ['metrics', 'sql', 'up'],
+      ]);
+      const missing = await fetch(`${url}/nope`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-type')).toBe('application/problem+json');
+      child.kill('SIGTERM');
+      const code = await new Promise((r) => child.once('exit', r));
+      expect(code).toBe(0);
+      expect(logs).toContain('"msg":"stopped"');
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
