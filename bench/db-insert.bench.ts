@@ -1,6 +1,5 @@
 // Rows/s into test_results in batches of 1,000: multi-row INSERT vs UNNEST arrays vs COPY.
 // Usage: npm run bench:db   (VERDICT_BENCH_DATABASE_URL to point elsewhere; ROWS=200000 to change size)
-import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -9,16 +8,15 @@ import {
   Migrator,
   PgliteDatabase,
   PostgresDatabase,
-  ProjectRepository,
   ResultRepository,
-  SuiteRepository,
   TestCaseRepository,
-  WorkspaceRepository,
   type NewResult,
   type SqlDatabase,
+  RESULT_COLUMNS,
   uuidv7,
+  toResultRow,
 } from '@verdict/db';
-import { createTestDatabase } from '@verdict/testing';
+import { createTestDatabase, seedSuite } from '@verdict/testing';
 import { BENCH, rate, report } from './bench-env';
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
@@ -26,15 +24,7 @@ const BATCH = 1000;
 
 async function fixture(db: SqlDatabase) {
   await new Migrator(db).migrate();
-  const ws = await new WorkspaceRepository(db).create('Bench', `bench-${randomUUID().slice(0, 8)}`);
-  const project = await new ProjectRepository(db).create({ workspaceId: ws.id, name: 'p', slug: 'p' });
-  const suite = await new SuiteRepository(db).create({
-    workspaceId: ws.id,
-    projectId: project.id,
-    name: 's',
-    type: 'unit',
-    run: { source: { type: 'local', path: '.' }, command: 'x', reportFormat: 'junit', env: {} },
-  });
+  const { ws, suite } = await seedSuite(db, 'bench');
   const cases = await new TestCaseRepository(db).upsertMany(
     suite.id,
     Array.from({ length: BATCH }, (_, i) => ({
@@ -73,24 +63,8 @@ function batchOf(executionId: string, caseIds: string[]): NewResult[] {
   }));
 }
 
-const COLS =
-  'id, execution_id, test_case_id, shard_index, status, duration_ms, duration, error, retry_count, attempts, flaky, coverage, artifacts, metadata';
-const rowValues = (r: NewResult) => [
-  uuidv7(),
-  r.executionId,
-  r.testCaseId,
-  r.shardIndex,
-  r.status,
-  r.duration.total,
-  JSON.stringify(r.duration),
-  r.error ? JSON.stringify(r.error) : null,
-  0,
-  JSON.stringify(r.attempts),
-  r.flaky,
-  null,
-  '{}',
-  '{}',
-];
+const COLS = RESULT_COLUMNS.join(', ');
+const rowValues = toResultRow;
 
 async function multiRowInsert(db: SqlDatabase, rows: NewResult[]) {
   const params: unknown[] = [];

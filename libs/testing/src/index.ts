@@ -7,3 +7,4 @@ export * from './contracts/job-queue.contract';
 export * from './contracts/coordination.contract';
 export * from './contracts/document-store.contract';
 export * from './contracts/metrics-writer.contract';
+export * from './platform-fixtures';

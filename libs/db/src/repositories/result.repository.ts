@@ -36,7 +36,8 @@ const toResult = (r: Row): TestResult => ({
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
-const COLUMNS = [
+/** test_results columns in the order toResultRow writes them (COPY, UNNEST and the benchmark share it). */
+export const RESULT_COLUMNS = [
   'id',
   'execution_id',
   'test_case_id',
@@ -53,8 +54,8 @@ const COLUMNS = [
   'metadata',
 ];
 
-/** One row in COLUMNS order; ids are time-ordered (uuidv7) so the primary key grows at its right edge. */
-const toColumns = (r: NewResult): unknown[] => [
+/** One row in RESULT_COLUMNS order; ids are time-ordered (uuidv7) so the primary key grows at its right edge. */
+export const toResultRow = (r: NewResult): unknown[] => [
   uuidv7(),
   r.executionId,
   r.testCaseId,
@@ -85,18 +86,18 @@ export class ResultRepository {
     if (results.length === 0) return 0;
     if (this.db.copyRows) {
       try {
-        return await this.db.copyRows('test_results', COLUMNS, results.map(toColumns));
+        return await this.db.copyRows('test_results', RESULT_COLUMNS, results.map(toResultRow));
       } catch (error) {
         if ((error as { code?: string }).code !== '23505') throw error;
       }
     }
-    const columns = results.map(toColumns);
+    const columns = results.map(toResultRow);
     const { rowCount } = await this.db.query(
-      `INSERT INTO test_results (${COLUMNS.join(', ')})
+      `INSERT INTO test_results (${RESULT_COLUMNS.join(', ')})
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::float8[], $7::jsonb[],
                             $8::jsonb[], $9::int[], $10::jsonb[], $11::bool[], $12::jsonb[], $13::jsonb[], $14::jsonb[])
        ON CONFLICT (execution_id, test_case_id) DO NOTHING`,
-      COLUMNS.map((_, i) => columns.map((row) => row[i])),
+      RESULT_COLUMNS.map((_, i) => columns.map((row) => row[i])),
     );
     return rowCount;
   }

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { newEnvelope } from '@verdict/contracts';
+import { seedSuite } from '../platform-fixtures';
 import {
   ExecutionRepository,
   MigrationError,
   Migrator,
   OutboxRepository,
-  ProjectRepository,
   readMigrations,
   ResultRepository,
   seed,
-  SuiteRepository,
   TestCaseRepository,
-  WorkspaceRepository,
   type NewResult,
   type SqlDatabase,
 } from '@verdict/db';
@@ -31,23 +29,7 @@ const tables = async (db: SqlDatabase) =>
     )
   ).rows.map((r) => r.t);
 
-async function platform(db: SqlDatabase) {
-  const ws = await new WorkspaceRepository(db).create('Acme', `acme-${randomUUID().slice(0, 8)}`);
-  const project = await new ProjectRepository(db).create({ workspaceId: ws.id, name: 'Web', slug: 'web' });
-  const suite = await new SuiteRepository(db).create({
-    workspaceId: ws.id,
-    projectId: project.id,
-    name: 'unit',
-    type: 'unit',
-    run: {
-      source: { type: 'local', path: '.' },
-      command: 'npx jest {files}',
-      reportFormat: 'junit',
-      env: {},
-    },
-  });
-  return { ws, project, suite };
-}
+const platform = (db: SqlDatabase) => seedSuite(db);
 
 const execConfig = { parallel: true, workers: 2, timeout: 60_000, retries: 0, dryRun: false, debug: false };
 
