@@ -24,20 +24,62 @@ const batch = (status: 'passed' | 'failed', results = [result(status)]) => ({
 
 describe('messages', () => {
   it('addresses every message type to its exchange and routing key', () => {
-    expect(buildMessage('result.batch', batch('failed'))).toMatchObject({ exchange: 'test.results', routingKey: 'result.failed' });
-    const log = { executionId: randomUUID(), shardIndex: 1, level: 'warn' as const, entries: [{ testId: null, timestamp: new Date().toISOString(), level: 'warn' as const, message: 'slow' }] };
+    expect(buildMessage('result.batch', batch('failed'))).toMatchObject({
+      exchange: 'test.results',
+      routingKey: 'result.failed',
+    });
+    const log = {
+      executionId: randomUUID(),
+      shardIndex: 1,
+      level: 'warn' as const,
+      entries: [
+        { testId: null, timestamp: new Date().toISOString(), level: 'warn' as const, message: 'slow' },
+      ],
+    };
     expect(buildMessage('log.batch', log)).toMatchObject({ exchange: 'test.logs', routingKey: 'log.warn' });
-    const notify = { channel: 'slack' as const, type: 'execution.completed', recipient: '#ci', subject: 's', body: 'b', executionId: null, metadata: {} };
-    expect(buildMessage('notify', notify)).toMatchObject({ exchange: 'notifications', routingKey: 'notify.slack' });
-    expect(Object.values(MESSAGES).map((m) => m.exchange).sort()).toEqual(
-      ['fleet', 'fleet', 'notifications', 'test.execution', 'test.execution', 'test.execution', 'test.execution', 'test.logs', 'test.results'],
-    );
+    const notify = {
+      channel: 'slack' as const,
+      type: 'execution.completed',
+      recipient: '#ci',
+      subject: 's',
+      body: 'b',
+      executionId: null,
+      metadata: {},
+    };
+    expect(buildMessage('notify', notify)).toMatchObject({
+      exchange: 'notifications',
+      routingKey: 'notify.slack',
+    });
+    expect(
+      Object.values(MESSAGES)
+        .map((m) => m.exchange)
+        .sort(),
+    ).toEqual([
+      'fleet',
+      'fleet',
+      'notifications',
+      'test.execution',
+      'test.execution',
+      'test.execution',
+      'test.execution',
+      'test.logs',
+      'test.results',
+    ]);
   });
 
   it('builds a complete envelope and parses it back unchanged', () => {
     const workspaceId = randomUUID();
-    const { envelope } = buildMessage('execution.cancel', { executionId: randomUUID(), reason: 'user', requestedBy: 'ada' }, { workspaceId });
-    expect(envelope).toMatchObject({ type: 'execution.cancel', version: 1, workspaceId, correlationId: envelope.id });
+    const { envelope } = buildMessage(
+      'execution.cancel',
+      { executionId: randomUUID(), reason: 'user', requestedBy: 'ada' },
+      { workspaceId },
+    );
+    expect(envelope).toMatchObject({
+      type: 'execution.cancel',
+      version: 1,
+      workspaceId,
+      correlationId: envelope.id,
+    });
     expect(parseEnvelope(JSON.parse(JSON.stringify(envelope)))).toEqual(envelope);
     expect(addressEnvelope(envelope).routingKey).toBe('execution.cancel');
   });
@@ -49,9 +91,17 @@ describe('messages', () => {
   });
 
   it('refuses unknown types, versions it does not accept, and bad payloads on consume', () => {
-    const { envelope } = buildMessage('execution.cancel', { executionId: randomUUID(), reason: 'x', requestedBy: null });
-    expect(() => parseEnvelope({ ...envelope, type: 'execution.explode' })).toThrow('unknown message type "execution.explode"');
-    expect(() => parseEnvelope({ ...envelope, version: 2 })).toThrow('execution.cancel version 2 not accepted (accepts 1)');
+    const { envelope } = buildMessage('execution.cancel', {
+      executionId: randomUUID(),
+      reason: 'x',
+      requestedBy: null,
+    });
+    expect(() => parseEnvelope({ ...envelope, type: 'execution.explode' })).toThrow(
+      'unknown message type "execution.explode"',
+    );
+    expect(() => parseEnvelope({ ...envelope, version: 2 })).toThrow(
+      'execution.cancel version 2 not accepted (accepts 1)',
+    );
     const err = (() => {
       try {
         parseEnvelope({ ...envelope, payload: { executionId: 'nope', reason: 'x', requestedBy: null } });
