@@ -74,6 +74,28 @@ describe('node:test (Verdict reporter)', () => {
     expect(failed.durationMs).toBeGreaterThan(0);
   });
 
+  it('reports a file that cannot run as broken, and one without tests as nothing', async () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'test/syntax.test.js'), 'this is not javascript');
+    fs.writeFileSync(path.join(dir, 'test/empty.test.js'), '// nothing yet');
+    const out = path.join(dir, 'report.jsonl');
+    await run(
+      process.execPath,
+      [
+        '--test',
+        `--test-reporter=${NODE_TEST_REPORTER}`,
+        `--test-reporter-destination=${out}`,
+        'test/syntax.test.js',
+        'test/empty.test.js',
+      ],
+      { cwd: dir },
+    ).catch(() => undefined);
+    const tests = parseNodeTest(fs.readFileSync(out, 'utf8'), { rootDir: dir });
+    expect(tests.map((t) => [t.file, t.fullName, t.status])).toEqual([
+      ['test/syntax.test.js', '(test file failed to run)', 'broken'],
+    ]);
+  });
+
   it('says what is wrong with a file that is not its format', () => {
     expect(() => parseNodeTest('TAP version 13\nok 1 - adds')).toThrow(ReportParseError);
     expect(() => parseNodeTest('TAP version 13\nok 1 - adds')).toThrow(/line 1 is not JSON/);

@@ -41,6 +41,18 @@ export function parseNodeTest(content: string, opts: { rootDir?: string } = {}):
       stack[line.nesting] = line.name;
       return;
     }
+    // node --test reports each file as a test named after its path: a pass with nothing inside
+    // means the file had no tests (the shard runner flags it); a fail means it could not run.
+    if (line.nesting === 0 && line.file && line.name === line.file) {
+      if (line.type === 'fail') {
+        out.push({
+          ...entry(line, stack, opts, 'broken'),
+          name: '(test file failed to run)',
+          fullName: '(test file failed to run)',
+        });
+      }
+      return;
+    }
     if (line.kind === 'suite') {
       // A suite that fails on its own (a hook threw) and has no failed test inside is reported once.
       if (
