@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '@verdict/config';
 import { registerDbCommands } from './db-commands/db-commands';
+import { registerDemoCommand } from './demo/demo-command';
 import { createOutput } from './output';
 import { registerStartCommand } from './start/start-command';
 
@@ -16,12 +17,16 @@ const program = new Command()
 
 registerStartCommand(program);
 registerDbCommands(program, out);
+registerDemoCommand(program, out);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  const e = error as Error & { code?: string; exitCode?: number };
-  if (e.code?.startsWith('commander.')) process.exit(e.exitCode ?? 1);
-  const message = error instanceof ConfigError ? error.message : `Error: ${e.message}`;
-  if (json) process.stderr.write(JSON.stringify({ error: e.name, message: e.message }) + '\n');
-  else process.stderr.write(message + '\n');
-  process.exit(1);
-});
+program
+  .parseAsync(process.argv)
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    const e = error as Error & { code?: string; exitCode?: number };
+    if (e.code?.startsWith('commander.')) process.exit(e.exitCode ?? 1);
+    const message = error instanceof ConfigError ? error.message : `Error: ${e.message}`;
+    if (json) process.stderr.write(JSON.stringify({ error: e.name, message: e.message }) + '\n');
+    else process.stderr.write(message + '\n');
+    process.exit(1);
+  });

@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   HOST: optional(z.string().min(1)),
   PORT: optional(int(0, 65535)),
   SHUTDOWN_GRACE_MS: optional(int(0, 600_000)),
+  VERDICT_WORKERS: optional(int(0, 64)),
+  VERDICT_POOL: optional(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"')),
 
   DATABASE_URL: optional(url(['postgres', 'postgresql'])),
   DATABASE_SSL: optional(z.enum(['disable', 'require', 'verify-full'])),
@@ -80,6 +82,8 @@ export interface VerdictConfig {
   dataDir: string;
   http: { host: string; port: number };
   shutdownGraceMs: number;
+  /** Worker agents the all-in-one process runs, and the pool they serve. */
+  workers: { count: number; pool: string };
   database:
     | {
         adapter: 'postgres';
@@ -157,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     http: { host: e.HOST ?? '127.0.0.1', port: e.PORT ?? 8080 },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 30_000,
+    workers: { count: e.VERDICT_WORKERS ?? 2, pool: e.VERDICT_POOL ?? 'default' },
     database: e.DATABASE_URL
       ? {
           adapter: 'postgres',
@@ -194,6 +199,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       password: e.VERDICT_ADMIN_PASSWORD,
     },
   };
+}
+
+/**
+ * The environment a test command starts from: the process's own, less Verdict's settings and
+ * secrets (a suite's command has no business with DATABASE_URL or the admin password).
+ */
+export function childProcessEnv(
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (
+      v !== undefined &&
+      !CONFIG_VARIABLES.includes(k) &&
+      !k.startsWith('VERDICT_TEST_') &&
+      k !== 'NODE_OPTIONS'
+    )
+      out[k] = v;
+  }
+  return out;
 }
 
 /** Names of every variable loadConfig reads (deployment manifests are checked against it). */

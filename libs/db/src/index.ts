@@ -15,3 +15,5 @@ export * from './repositories/execution.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/workspace.repository';
 export * from './uuid-v7';
+export * from './repositories/shard.repository';
+export * from './repositories/node.repository';

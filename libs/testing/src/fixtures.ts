@@ -31,6 +31,7 @@ export function resultBatch(
     shardIndex: 0,
     nodeId: null,
     status,
+    shardTotal: count,
     results: Array.from({ length: count }, (_, i) => resultItem(status, i)),
   };
 }

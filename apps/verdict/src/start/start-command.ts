@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import { createLogger, loadConfig } from '@verdict/config';
+import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
 import { Migrator, seed } from '@verdict/db';
 import { openPlatform } from '../platform/platform';
+import { startServices } from './all-in-one';
 import { platformChecks, startHealthServer } from './health-server';
 
 /**
@@ -34,6 +35,7 @@ export function registerStartCommand(program: Command): void {
           `admin password (shown once, stored hashed): ${seeded.generatedAdminPassword}; set VERDICT_ADMIN_PASSWORD to choose it`,
         );
       }
+      const services = await startServices(platform, log, childProcessEnv());
       const server = await startHealthServer(platformChecks(platform), config.http.host, config.http.port);
       const { port } = server.address() as AddressInfo;
       log.info({ url: `http://${config.http.host}:${port}`, dataDir: config.dataDir }, 'Verdict is running');
@@ -49,6 +51,7 @@ export function registerStartCommand(program: Command): void {
         }, config.shutdownGraceMs);
         force.unref();
         server.close();
+        await services.stop(config.shutdownGraceMs);
         await platform.close();
         log.info('stopped');
         process.exit(0);

@@ -19,6 +19,7 @@ const batch = (status: 'passed' | 'failed', results = [result(status)]) => ({
   shardIndex: 0,
   nodeId: null,
   status,
+  shardTotal: results.length,
   results,
 });
 

@@ -63,6 +63,8 @@ export const ResultBatch = z
     shardIndex: z.number().int().min(0),
     nodeId: z.string().nullable(),
     status: ResultStatus,
+    /** Every result the shard produced, across all its batches: the shard is complete once that many are stored. */
+    shardTotal: z.number().int().min(1),
     results: z.array(ResultItem).min(1).max(5000),
   })
   .refine((b) => b.results.every((r) => r.status === b.status), {

@@ -51,6 +51,14 @@ export class ProjectRepository {
     return rows[0] ? toProject(rows[0]) : null;
   }
 
+  async findBySlug(workspaceId: string, slug: string): Promise<Project | null> {
+    const { rows } = await this.db.query('SELECT * FROM projects WHERE workspace_id = $1 AND slug = $2', [
+      workspaceId,
+      slug,
+    ]);
+    return rows[0] ? toProject(rows[0]) : null;
+  }
+
   async list(workspaceId: string, limit = 50, offset = 0): Promise<Page<Project>> {
     const p = paging(limit, offset);
     const { rows } = await this.db.query(

@@ -64,6 +64,14 @@ export class SuiteRepository {
     return toSuite(rows[0]);
   }
 
+  async findByName(projectId: string, name: string): Promise<TestSuite | null> {
+    const { rows } = await this.db.query('SELECT * FROM test_suites WHERE project_id = $1 AND name = $2', [
+      projectId,
+      name,
+    ]);
+    return rows[0] ? toSuite(rows[0]) : null;
+  }
+
   async get(workspaceId: string, id: string): Promise<TestSuite | null> {
     const { rows } = await this.db.query('SELECT * FROM test_suites WHERE workspace_id = $1 AND id = $2', [
       workspaceId,

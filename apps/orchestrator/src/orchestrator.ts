@@ -1,0 +1,38 @@
+import type { MessageBus, Subscription } from '@verdict/bus';
+import type { Logger } from '@verdict/config';
+import type { SqlDatabase } from '@verdict/db';
+import type { JobQueue } from '@verdict/queue';
+import { OutboxRelay } from './outbox-relay/outbox-relay';
+import { planExecutionHandler } from './plan-execution/plan-execution.handler';
+
+export interface Orchestrator {
+  relay: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+/** The orchestrator's background work: the outbox relay and the planner (request.new). */
+export async function startOrchestrator(deps: {
+  db: SqlDatabase;
+  bus: MessageBus;
+  queue: JobQueue;
+  log: Logger;
+}): Promise<Orchestrator> {
+  const log = deps.log.child({ service: 'orchestrator' });
+  const relay = new OutboxRelay(deps.db, deps.bus, log);
+  relay.start();
+  const subs: Subscription[] = [
+    await deps.bus.subscribe({
+      queue: 'orchestrator.plan',
+      bindings: [{ exchange: 'test.execution', pattern: 'request.new' }],
+      prefetch: 4,
+      handler: planExecutionHandler({ db: deps.db, queue: deps.queue, log, onPlanned: () => relay.nudge() }),
+    }),
+  ];
+  return {
+    relay,
+    stop: async () => {
+      await Promise.all(subs.map((s) => s.cancel()));
+      await relay.stop();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { buildMessage, NotFoundError, type ExecutionTrigger, type TestExecution } from '@verdict/contracts';
+import { ExecutionRepository, SuiteRepository, type SqlDatabase } from '@verdict/db';
+
+export interface TriggerRequest {
+  workspaceId: string;
+  suiteId: string;
+  trigger: ExecutionTrigger;
+  userId?: string | null;
+  /** Overrides of the suite's settings for this run. */
+  retries?: number;
+  priority?: number;
+}
+
+/**
+ * Creates an execution: its row and its request.new message in one transaction (the outbox),
+ * so a run is never lost between the database and the broker.
+ */
+export async function triggerExecution(db: SqlDatabase, req: TriggerRequest): Promise<TestExecution> {
+  const suite = await new SuiteRepository(db).get(req.workspaceId, req.suiteId);
+  if (!suite) throw new NotFoundError('suite', req.suiteId);
+  const id = randomUUID();
+  const retries = req.retries ?? suite.config.retries;
+  const priority = req.priority ?? suite.config.priority;
+  const config = {
+    parallel: suite.config.parallel,
+    workers: suite.config.shards ?? suite.config.maxWorkers,
+    timeout: suite.config.timeout,
+    retries,
+    dryRun: false,
+    debug: false,
+  };
+  const message = buildMessage(
+    'request.new',
+    {
+      executionId: id,
+      suiteId: suite.id,
+      userId: req.userId ?? null,
+      priority,
+      config,
+      requestedAt: new Date().toISOString(),
+    },
+    { workspaceId: req.workspaceId, correlationId: id },
+  );
+  return db.transaction((tx) =>
+    new ExecutionRepository(tx).create(
+      {
+        id,
+        workspaceId: req.workspaceId,
+        suiteId: suite.id,
+        userId: req.userId ?? null,
+        trigger: req.trigger,
+        config,
+      },
+      [message.envelope],
+    ),
+  );
+}

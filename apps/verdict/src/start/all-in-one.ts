@@ -1,0 +1,59 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '@verdict/config';
+import { startIngestion } from '@verdict/ingestion';
+import { startOrchestrator, type Orchestrator } from '@verdict/orchestrator';
+import { WorkerAgent } from '@verdict/worker';
+import type { Platform } from '../platform/platform';
+
+export interface Services {
+  orchestrator: Orchestrator;
+  workers: WorkerAgent[];
+  stop(graceMs: number): Promise<void>;
+}
+
+/** Every Verdict service in this process, on the platform's adapters. */
+export async function startServices(
+  platform: Platform,
+  log: Logger,
+  childEnv: Record<string, string>,
+): Promise<Services> {
+  const { db, bus, coordination, docstore, metrics, config } = platform;
+  const orchestrator = await startOrchestrator({ db, bus, queue: coordination.queue, log });
+  const ingestion = await startIngestion({
+    db,
+    bus,
+    docstore,
+    metrics,
+    cache: coordination.cache,
+    log,
+    onOutbox: () => orchestrator.relay.nudge(),
+  });
+  const workers: WorkerAgent[] = [];
+  for (let i = 0; i < config.workers.count; i++) {
+    const name = `${os.hostname()}-${i + 1}`;
+    const worker = new WorkerAgent(
+      { db, bus, queue: coordination.queue, log: log.child({ service: 'worker', worker: name }) },
+      {
+        name,
+        pool: config.workers.pool,
+        // In one process the node's key is derived from where its data lives: stable across restarts.
+        apiKey: `embedded:${config.dataDir}:${i}`,
+        labels: { mode: 'all-in-one' },
+        workDir: path.join(config.dataDir, 'work', String(i + 1)),
+        baseEnv: childEnv,
+      },
+    );
+    await worker.start();
+    workers.push(worker);
+  }
+  return {
+    orchestrator,
+    workers,
+    stop: async (graceMs) => {
+      await Promise.all(workers.map((w) => w.stop(graceMs)));
+      await ingestion.stop();
+      await orchestrator.stop();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS execution_shards;

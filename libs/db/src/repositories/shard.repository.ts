@@ -1,0 +1,70 @@
+import type { ShardPlan } from '@verdict/contracts';
+import type { SqlExecutor } from '../sql-database.port';
+
+export interface ShardProgress {
+  shards: number;
+  done: number;
+}
+
+/** The shards of an execution's plan and how far each is. */
+export class ShardRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async createAll(executionId: string, plan: ShardPlan, jobIds: string[]): Promise<void> {
+    await this.db.query(
+      `INSERT INTO execution_shards (execution_id, shard_index, files, predicted_ms, job_id)
+       SELECT $1, i, string_to_array(f, E'\\x1f'), ms, j
+       FROM unnest($2::int[], $3::text[], $4::int[], $5::uuid[]) AS t(i, f, ms, j)
+       ON CONFLICT (execution_id, shard_index) DO NOTHING`,
+      [
+        executionId,
+        plan.shards.map((s) => s.index),
+        plan.shards.map((s) => s.files.join('\x1f')),
+        plan.shards.map((s) => s.predictedMs),
+        jobIds,
+      ],
+    );
+  }
+
+  async markRunning(executionId: string, shardIndex: number, nodeId: string | null): Promise<void> {
+    await this.db.query(
+      `UPDATE execution_shards SET status = 'running', node_id = $3, started_at = coalesce(started_at, now())
+       WHERE execution_id = $1 AND shard_index = $2 AND status IN ('queued', 'running')`,
+      [executionId, shardIndex, nodeId],
+    );
+  }
+
+  /**
+   * Records that `total` results belong to the shard and recounts what is stored; the shard is
+   * done once all are. Returns the execution's shards and how many are done.
+   */
+  async recordStored(executionId: string, shardIndex: number, total: number): Promise<ShardProgress> {
+    await this.db.query(
+      `UPDATE execution_shards s SET total_tests = $3::int,
+         stored_tests = (SELECT count(*)::int FROM test_results r WHERE r.execution_id = $1 AND r.shard_index = $2),
+         status = CASE WHEN (SELECT count(*) FROM test_results r WHERE r.execution_id = $1 AND r.shard_index = $2) >= $3::int
+                       AND s.status <> 'cancelled' THEN 'done' ELSE s.status END,
+         completed_at = CASE WHEN completed_at IS NULL AND (SELECT count(*) FROM test_results r WHERE r.execution_id = $1 AND r.shard_index = $2) >= $3::int
+                             THEN now() ELSE completed_at END
+       WHERE execution_id = $1 AND shard_index = $2`,
+      [executionId, shardIndex, total],
+    );
+    return this.progress(executionId);
+  }
+
+  async progress(executionId: string): Promise<ShardProgress> {
+    const { rows } = await this.db.query<{ shards: number; done: number }>(
+      `SELECT count(*)::int AS shards, count(*) FILTER (WHERE status IN ('done', 'cancelled'))::int AS done
+       FROM execution_shards WHERE execution_id = $1`,
+      [executionId],
+    );
+    return { shards: Number(rows[0].shards), done: Number(rows[0].done) };
+  }
+
+  async cancelAll(executionId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE execution_shards SET status = 'cancelled', completed_at = now() WHERE execution_id = $1 AND status IN ('queued', 'running')`,
+      [executionId],
+    );
+  }
+}
