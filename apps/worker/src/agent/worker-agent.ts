@@ -174,6 +174,16 @@ export class WorkerAgent {
           signal: abort.signal,
         },
       );
+      outcome.runs.forEach((r, i) =>
+        logs.note(
+          `attempt ${i + 1}: ${r.timedOut ? 'timed out' : r.cancelled ? 'cancelled' : `exit code ${r.exitCode}`} after ${r.durationMs} ms`,
+          r.exitCode === 0 ? 'info' : 'warn',
+        ),
+      );
+      const failed = outcome.tests.filter((t) => t.status === 'failed' || t.status === 'broken');
+      logs.note(
+        `shard ${job.shardIndex}: ${outcome.tests.length} result(s), ${failed.length} failed or broken, ${outcome.tests.filter((t) => t.flaky).length} flaky`,
+      );
       await logs.close();
       const state = abort.signal.aborted ? await this.deps.queue.renew(lease, leaseMs) : 'renewed';
       if (state === 'lost') return; // another worker has the shard now

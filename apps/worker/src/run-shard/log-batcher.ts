@@ -5,7 +5,8 @@ export interface LogEntry {
   timestamp: string;
   level: LogLevel;
   message: string;
-  stream: 'stdout' | 'stderr';
+  /** Absent for the worker's own notes about the shard. */
+  stream?: 'stdout' | 'stderr';
 }
 
 /**
@@ -38,6 +39,11 @@ export class LogBatcher {
       stream,
     });
     if (this.entries.length >= (this.opts.maxLines ?? 500)) void this.flush();
+  }
+
+  /** A line from the worker itself (what it runs, how that ended), not from the command. */
+  note(message: string, level: LogLevel = 'info'): void {
+    this.entries.push({ testId: null, timestamp: new Date().toISOString(), level, message });
   }
 
   flush(): Promise<void> {
