@@ -41,6 +41,8 @@ export function registerStartCommand(program: Command): void {
       log.info({ url: `http://${config.http.host}:${port}`, dataDir: config.dataDir }, 'Verdict is running');
 
       let stopping = false;
+      let stopped!: () => void;
+      const finished = new Promise<void>((resolve) => (stopped = resolve));
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
@@ -54,9 +56,11 @@ export function registerStartCommand(program: Command): void {
         await services.stop(config.shutdownGraceMs);
         await platform.close();
         log.info('stopped');
-        process.exit(0);
+        stopped();
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));
       process.once('SIGINT', () => void stop('SIGINT'));
+      // The command runs until a signal has stopped every service.
+      await finished;
     });
 }
