@@ -1,7 +1,8 @@
 import type { MessageBus, Subscription } from '@verdict/bus';
 import type { Logger } from '@verdict/config';
 import type { SqlDatabase } from '@verdict/db';
-import type { JobQueue } from '@verdict/queue';
+import type { JobQueue, LockManager } from '@verdict/queue';
+import { OfflineSweeper } from './fleet/offline-sweeper';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { planExecutionHandler } from './plan-execution/plan-execution.handler';
 
@@ -15,11 +16,15 @@ export async function startOrchestrator(deps: {
   db: SqlDatabase;
   bus: MessageBus;
   queue: JobQueue;
+  locks: LockManager;
   log: Logger;
+  offlineAfterMs: number;
 }): Promise<Orchestrator> {
   const log = deps.log.child({ service: 'orchestrator' });
   const relay = new OutboxRelay(deps.db, deps.bus, log);
   relay.start();
+  const sweeper = new OfflineSweeper({ ...deps, log }, deps.offlineAfterMs);
+  sweeper.start();
   const subs: Subscription[] = [
     await deps.bus.subscribe({
       queue: 'orchestrator.plan',
@@ -31,6 +36,7 @@ export async function startOrchestrator(deps: {
   return {
     relay,
     stop: async () => {
+      sweeper.stop();
       await Promise.all(subs.map((s) => s.cancel()));
       await relay.stop();
     },

@@ -17,7 +17,7 @@ describe('loadConfig', () => {
       url: 'postgres://u@db:5432/verdict',
       poolMax: 10,
     });
-    expect(c.redis).toEqual({ adapter: 'redis', url: 'redis://r:6379' });
+    expect(c.redis).toEqual({ adapter: 'redis', url: 'redis://r:6379', prefix: '' });
     expect(c.bus.adapter).toBe('in-process');
   });
 

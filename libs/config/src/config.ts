@@ -37,6 +37,17 @@ const EnvSchema = z.object({
   PORT: optional(int(0, 65535)),
   SHUTDOWN_GRACE_MS: optional(int(0, 600_000)),
   VERDICT_WORKERS: optional(int(0, 64)),
+  WORKER_NAME: optional(z.string().min(1).max(255)),
+  WORKER_API_KEY: optional(z.string().min(16, 'at least 16 characters')),
+  WORKER_LEASE_MS: optional(int(1000, 3_600_000)),
+  WORKER_HEARTBEAT_MS: optional(int(100, 600_000)),
+  FLEET_OFFLINE_AFTER_MS: optional(int(500, 3_600_000)),
+  AMQP_NAMESPACE: optional(
+    z.string().regex(/^[a-z0-9][a-z0-9._-]*\.$/, 'a prefix ending in ".", e.g. "staging."'),
+  ),
+  REDIS_PREFIX: optional(
+    z.string().regex(/^[a-z0-9][a-z0-9._-]*:$/, 'a prefix ending in ":", e.g. "staging:"'),
+  ),
   VERDICT_POOL: optional(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"')),
 
   DATABASE_URL: optional(url(['postgres', 'postgresql'])),
@@ -82,8 +93,17 @@ export interface VerdictConfig {
   dataDir: string;
   http: { host: string; port: number };
   shutdownGraceMs: number;
-  /** Worker agents the all-in-one process runs, and the pool they serve. */
-  workers: { count: number; pool: string };
+  /** Worker agents the all-in-one process runs, the pool they serve, and their timings. */
+  workers: {
+    count: number;
+    pool: string;
+    name?: string;
+    apiKey?: string;
+    leaseMs: number;
+    heartbeatMs: number;
+  };
+  /** A node whose heartbeats stop for this long goes OFFLINE and its jobs go back on the queue. */
+  fleet: { offlineAfterMs: number };
   database:
     | {
         adapter: 'postgres';
@@ -95,9 +115,16 @@ export interface VerdictConfig {
       }
     | { adapter: 'pglite'; dataDir: string };
   bus:
-    | { adapter: 'rabbitmq'; url: string; prefetch: number; maxRetries: number; retryDelaysMs: number[] }
+    | {
+        adapter: 'rabbitmq';
+        url: string;
+        namespace: string;
+        prefetch: number;
+        maxRetries: number;
+        retryDelaysMs: number[];
+      }
     | { adapter: 'in-process'; prefetch: number; maxRetries: number; retryDelaysMs: number[] };
-  redis: { adapter: 'redis'; url: string } | { adapter: 'in-process' };
+  redis: { adapter: 'redis'; url: string; prefix: string } | { adapter: 'in-process' };
   docstore: { adapter: 'mongodb'; url: string; dbName: string } | { adapter: 'sql' };
   docRetention: { logDays: number; reportDays: number };
   metrics:
@@ -161,7 +188,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     http: { host: e.HOST ?? '127.0.0.1', port: e.PORT ?? 8080 },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 30_000,
-    workers: { count: e.VERDICT_WORKERS ?? 2, pool: e.VERDICT_POOL ?? 'default' },
+    workers: {
+      count: e.VERDICT_WORKERS ?? 2,
+      pool: e.VERDICT_POOL ?? 'default',
+      name: e.WORKER_NAME,
+      apiKey: e.WORKER_API_KEY,
+      leaseMs: e.WORKER_LEASE_MS ?? 30_000,
+      heartbeatMs: e.WORKER_HEARTBEAT_MS ?? 3000,
+    },
+    fleet: { offlineAfterMs: e.FLEET_OFFLINE_AFTER_MS ?? 15_000 },
     database: e.DATABASE_URL
       ? {
           adapter: 'postgres',
@@ -173,9 +208,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : { adapter: 'pglite', dataDir: path.join(dataDir, 'pg') },
     bus: e.AMQP_URL
-      ? { adapter: 'rabbitmq', url: e.AMQP_URL, ...busCommon }
+      ? { adapter: 'rabbitmq', url: e.AMQP_URL, namespace: e.AMQP_NAMESPACE ?? '', ...busCommon }
       : { adapter: 'in-process', ...busCommon },
-    redis: e.REDIS_URL ? { adapter: 'redis', url: e.REDIS_URL } : { adapter: 'in-process' },
+    redis: e.REDIS_URL
+      ? { adapter: 'redis', url: e.REDIS_URL, prefix: e.REDIS_PREFIX ?? '' }
+      : { adapter: 'in-process' },
     docstore: e.MONGO_URL
       ? { adapter: 'mongodb', url: e.MONGO_URL, dbName: e.MONGO_DB ?? 'verdict' }
       : { adapter: 'sql' },

@@ -18,8 +18,9 @@ export interface Coordination {
 }
 
 /** Job queue, locks and cache on Redis when REDIS_URL is set, else in process. */
-export async function createCoordination(config: VerdictConfig['redis'], prefix = ''): Promise<Coordination> {
+export async function createCoordination(config: VerdictConfig['redis']): Promise<Coordination> {
   if (config.adapter === 'redis') {
+    const prefix = config.prefix;
     const redis = new Redis(config.url, {
       maxRetriesPerRequest: 3,
       enableAutoPipelining: true,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, createLogger } from '@verdict/config';
 import { Migrator, seed, type SqlDatabase } from '@verdict/db';
-import { openDatabaseLogged } from '../platform/platform';
+import { openDatabaseLogged } from '@verdict/platform';
 import { printTable, type Output } from '../output';
 
 async function withDatabase<T>(out: Output, fn: (db: SqlDatabase) => Promise<T>): Promise<T> {

@@ -14,7 +14,7 @@ import {
 } from '@verdict/db';
 import { triggerExecution } from '@verdict/orchestrator';
 import type { Output } from '../output';
-import { openPlatform } from '../platform/platform';
+import { openPlatform } from '@verdict/platform';
 import { startServices } from '../start/all-in-one';
 
 export const SAMPLE_PROJECT = path.resolve(__dirname, '../../../../examples/sample-project');

@@ -10,7 +10,7 @@ import { Migrator, NodeRepository, ResultRepository, seed } from '@verdict/db';
 import { triggerExecution } from '@verdict/orchestrator';
 import { NODE_TEST_REPORTER, parseNodeTest, testKey } from '@verdict/report-formats';
 import { freshPglite, waitFor } from '@verdict/testing';
-import { openPlatform, type Platform } from '../platform/platform';
+import { openPlatform, type Platform } from '@verdict/platform';
 import { startServices, type Services } from '../start/all-in-one';
 import { ensureSampleSuite, SAMPLE_PROJECT } from './demo-command';
 

@@ -4,7 +4,7 @@ import type { Logger } from '@verdict/config';
 import { startIngestion } from '@verdict/ingestion';
 import { startOrchestrator, type Orchestrator } from '@verdict/orchestrator';
 import { WorkerAgent } from '@verdict/worker';
-import type { Platform } from '../platform/platform';
+import type { Platform } from '@verdict/platform';
 
 export interface Services {
   orchestrator: Orchestrator;
@@ -19,7 +19,14 @@ export async function startServices(
   childEnv: Record<string, string>,
 ): Promise<Services> {
   const { db, bus, coordination, docstore, metrics, config } = platform;
-  const orchestrator = await startOrchestrator({ db, bus, queue: coordination.queue, log });
+  const orchestrator = await startOrchestrator({
+    db,
+    bus,
+    queue: coordination.queue,
+    locks: coordination.locks,
+    log,
+    offlineAfterMs: config.fleet.offlineAfterMs,
+  });
   const ingestion = await startIngestion({
     db,
     bus,
@@ -40,6 +47,8 @@ export async function startServices(
         // In one process the node's key is derived from where its data lives: stable across restarts.
         apiKey: `embedded:${config.dataDir}:${i}`,
         labels: { mode: 'all-in-one' },
+        leaseMs: config.workers.leaseMs,
+        heartbeatMs: config.workers.heartbeatMs,
         workDir: path.join(config.dataDir, 'work', String(i + 1)),
         baseEnv: childEnv,
       },

@@ -2,9 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
 import { Migrator, seed } from '@verdict/db';
-import { openPlatform } from '../platform/platform';
 import { startServices } from './all-in-one';
-import { platformChecks, startHealthServer } from './health-server';
+import { openPlatform, platformChecks, runUntilSignal, startHealthServer } from '@verdict/platform';
 
 /**
  * `verdict start`: the all-in-one process. Opens every port's adapter (embedded unless URLs are
@@ -40,27 +39,10 @@ export function registerStartCommand(program: Command): void {
       const { port } = server.address() as AddressInfo;
       log.info({ url: `http://${config.http.host}:${port}`, dataDir: config.dataDir }, 'Verdict is running');
 
-      let stopping = false;
-      let stopped!: () => void;
-      const finished = new Promise<void>((resolve) => (stopped = resolve));
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
-        const force = setTimeout(() => {
-          log.error('grace period over, exiting');
-          process.exit(1);
-        }, config.shutdownGraceMs);
-        force.unref();
+      await runUntilSignal(log, config.shutdownGraceMs, async () => {
         server.close();
         await services.stop(config.shutdownGraceMs);
         await platform.close();
-        log.info('stopped');
-        stopped();
-      };
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-      process.once('SIGINT', () => void stop('SIGINT'));
-      // The command runs until a signal has stopped every service.
-      await finished;
+      });
     });
 }

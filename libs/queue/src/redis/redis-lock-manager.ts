@@ -1,12 +1,17 @@
 import type Redis from 'ioredis';
-import Redlock, { type Lock } from 'redlock';
+// redlock 5's package.json "exports" has no "types" condition, so TypeScript cannot find its
+// declarations through the package name; they are taken from the file, the code from require().
+import type RedlockClass from '../../../../node_modules/redlock/dist/index';
+import type { Lock } from '../../../../node_modules/redlock/dist/index';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Redlock = (require('redlock') as { default: typeof RedlockClass }).default;
 import { LockUnavailableError, type HeldLock, type LockManager } from '../lock-manager.port';
 import { queueKeys } from './queue-keys';
 
 /** Locks with redlock over ioredis: lock:{resource}, extended automatically while held. */
 export class RedisLockManager implements LockManager {
   private readonly keys: ReturnType<typeof queueKeys>;
-  private readonly redlock: Redlock;
+  private readonly redlock: RedlockClass;
   private readonly held = new Set<{ release(): Promise<void> }>();
 
   constructor(

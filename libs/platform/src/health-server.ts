@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Platform } from '../platform/platform';
+import type { Platform } from './platform';
 
 export interface DependencyCheck {
   name: string;

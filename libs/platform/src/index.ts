@@ -1,0 +1,3 @@
+export * from './platform';
+export * from './health-server';
+export * from './run-until-signal';
