@@ -1,5 +1,5 @@
 import type { Logger } from '@verdict/config';
-import { buildMessage, type Envelope, type Payloads, type Progress } from '@verdict/contracts';
+import { buildMessage, type Envelope, type Payloads } from '@verdict/contracts';
 import {
   ExecutionRepository,
   OutboxRepository,
@@ -22,23 +22,6 @@ export interface IngestionDeps {
   log: Logger;
   /** Called after a commit that queued a message in the outbox (wakes the relay). */
   onOutbox?: () => void;
-}
-
-async function countProgress(tx: SqlExecutor, executionId: string): Promise<Progress> {
-  const { rows } = await tx.query<{ status: string; n: number }>(
-    'SELECT status, count(*)::int AS n FROM test_results WHERE execution_id = $1 GROUP BY status',
-    [executionId],
-  );
-  const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-  const completed = rows.reduce((sum, r) => sum + Number(r.n), 0);
-  return {
-    total: completed,
-    completed,
-    passed: n('passed'),
-    failed: n('failed') + n('broken'),
-    skipped: n('skipped'),
-    pending: n('pending'),
-  };
 }
 
 /** Test case history (runs, passes, failures, mean duration, last failure) recomputed from stored results: idempotent. */
@@ -91,9 +74,14 @@ export function onResultBatchHandler(deps: IngestionDeps) {
         })),
       );
       await refreshHistory(tx, [...ids.values()]);
-      const shards = await new ShardRepository(tx).recordStored(b.executionId, b.shardIndex, b.shardTotal);
-      const progress = await countProgress(tx, b.executionId);
-      await new ExecutionRepository(tx).setProgress(b.executionId, progress);
+      // Counters move by what this batch really added (0 for a redelivery): no recounting.
+      const shards = await new ShardRepository(tx).recordStored(
+        b.executionId,
+        b.shardIndex,
+        b.shardTotal,
+        inserted,
+      );
+      const progress = await new ExecutionRepository(tx).addProgress(b.executionId, b.status, inserted);
       let completed = false;
       if (shards.done === shards.shards && shards.shards > 0) {
         // Lock the row: of several replicas finishing shards at once, one ends the execution.

@@ -52,7 +52,7 @@ function slowProject(): string {
   for (let f = 0; f < 4; f++) {
     fs.writeFileSync(
       path.join(dir, `test/slow-${f}.test.js`),
-      `const test = require('node:test');\nfor (let t = 0; t < 2; t++) test('step ' + t, () => new Promise((r) => setTimeout(r, 1500)));\n`,
+      `const test = require('node:test');\nfor (let t = 0; t < 2; t++) test('step ' + t, () => new Promise((r) => setTimeout(r, 2500)));\n`,
     );
   }
   return dir;
@@ -101,8 +101,9 @@ function slowProject(): string {
         LOG_LEVEL: 'info',
         VERDICT_ADMIN_PASSWORD: 'distributed-e2e-password',
         VERDICT_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-dist-data-')),
-        FLEET_OFFLINE_AFTER_MS: '2000',
-        WORKER_HEARTBEAT_MS: '300',
+        // Generous for a loaded CI machine, where a live node's heartbeats can come late.
+        FLEET_OFFLINE_AFTER_MS: '5000',
+        WORKER_HEARTBEAT_MS: '500',
         // Long leases: the shard must come back because the node went OFFLINE, not because a lease ran out.
         WORKER_LEASE_MS: '120000',
       };
@@ -167,7 +168,7 @@ function slowProject(): string {
           ).rows;
           return holders.length === 2;
         },
-        30_000,
+        60_000,
         'both shards running',
       );
       const victim = workers.find((w) => w.name === holders[0].name)!;
@@ -182,7 +183,7 @@ function slowProject(): string {
               ])
             ).rows[0].status,
           ),
-        60_000,
+        150_000,
         'the execution to end',
       );
       const { rows } = await db.query<{ status: string; n: number; distinct_cases: number }>(
@@ -209,6 +210,6 @@ function slowProject(): string {
         [execution.id, holders[0].shard_index],
       );
       expect(finished.rows[0].name).toBe(holders[1].name);
-    }, 180_000);
+    }, 300_000);
   },
 );

@@ -35,19 +35,16 @@ export class ShardRepository {
   }
 
   /**
-   * Records that `total` results belong to the shard and recounts what is stored; the shard is
-   * done once all are. Returns the execution's shards and how many are done.
+   * Records that the shard produces `total` results and that `inserted` more are stored; the
+   * shard is done once all are. Returns the execution's shards and how many are done.
    */
-  async recordStored(executionId: string, shardIndex: number, total: number): Promise<ShardProgress> {
+  async recordStored(executionId: string, shardIndex: number, total: number, inserted: number): Promise<ShardProgress> {
     await this.db.query(
-      `UPDATE execution_shards s SET total_tests = $3::int,
-         stored_tests = (SELECT count(*)::int FROM test_results r WHERE r.execution_id = $1 AND r.shard_index = $2),
-         status = CASE WHEN (SELECT count(*) FROM test_results r WHERE r.execution_id = $1 AND r.shard_index = $2) >= $3::int
-                       AND s.status <> 'cancelled' THEN 'done' ELSE s.status END,
-         completed_at = CASE WHEN completed_at IS NULL AND (SELECT count(*) FROM test_results r WHERE r.execution_id = $1 AND r.shard_index = $2) >= $3::int
-                             THEN now() ELSE completed_at END
+      `UPDATE execution_shards SET total_tests = $3::int, stored_tests = stored_tests + $4::int,
+         status = CASE WHEN stored_tests + $4::int >= $3::int AND status <> 'cancelled' THEN 'done' ELSE status END,
+         completed_at = CASE WHEN completed_at IS NULL AND stored_tests + $4::int >= $3::int THEN now() ELSE completed_at END
        WHERE execution_id = $1 AND shard_index = $2`,
-      [executionId, shardIndex, total],
+      [executionId, shardIndex, total, inserted],
     );
     return this.progress(executionId);
   }
