@@ -7,7 +7,6 @@ import {
   ShardRepository,
   TestCaseRepository,
   type SqlDatabase,
-  type SqlExecutor,
 } from '@verdict/db';
 import type { MetricsWriter } from '@verdict/metrics';
 import type { Cache } from '@verdict/queue';
@@ -22,24 +21,6 @@ export interface IngestionDeps {
   log: Logger;
   /** Called after a commit that queued a message in the outbox (wakes the relay). */
   onOutbox?: () => void;
-}
-
-/** Test case history (runs, passes, failures, mean duration, last failure) recomputed from stored results: idempotent. */
-async function refreshHistory(tx: SqlExecutor, caseIds: string[]): Promise<void> {
-  await tx.query(
-    `UPDATE test_cases c SET runs = a.runs, passes = a.passes, failures = a.failures, avg_duration_ms = a.avg_ms,
-       last_failure_at = a.last_failure, last_status = a.last_status
-     FROM (
-       SELECT test_case_id, count(*)::int AS runs,
-              count(*) FILTER (WHERE status = 'passed')::int AS passes,
-              count(*) FILTER (WHERE status IN ('failed', 'broken'))::int AS failures,
-              avg(duration_ms) AS avg_ms,
-              max(created_at) FILTER (WHERE status IN ('failed', 'broken')) AS last_failure,
-              (array_agg(status ORDER BY created_at DESC))[1] AS last_status
-       FROM test_results WHERE test_case_id = ANY($1::uuid[]) GROUP BY test_case_id
-     ) a WHERE c.id = a.test_case_id`,
-    [caseIds],
-  );
 }
 
 /**
@@ -58,7 +39,7 @@ export function onResultBatchHandler(deps: IngestionDeps) {
         b.suiteId,
         b.results.map((r) => ({ testKey: r.testKey, name: r.name, filePath: r.filePath })),
       );
-      const inserted = await new ResultRepository(tx).insertBatch(
+      const stored = await new ResultRepository(tx).insertBatchReturning(
         b.results.map((r) => ({
           executionId: b.executionId,
           testCaseId: ids.get(r.testKey)!,
@@ -73,7 +54,12 @@ export function onResultBatchHandler(deps: IngestionDeps) {
           metadata: { node: b.nodeId ?? undefined },
         })),
       );
-      await refreshHistory(tx, [...ids.values()]);
+      const inserted = stored.length;
+      const durations = new Map(b.results.map((r) => [ids.get(r.testKey)!, r.duration.total]));
+      await new TestCaseRepository(tx).recordRuns(
+        b.status,
+        stored.map((id) => ({ testCaseId: id, durationMs: durations.get(id) ?? 0 })),
+      );
       // Counters move by what this batch really added (0 for a redelivery): no recounting.
       const shards = await new ShardRepository(tx).recordStored(
         b.executionId,

@@ -99,7 +99,11 @@ export class ExecutionRepository {
   }
 
   /** Adds `n` stored results of one status to the live counters (broken counts as failed) and returns them. */
-  async addProgress(id: string, status: 'passed' | 'failed' | 'skipped' | 'pending' | 'broken', n: number): Promise<Progress> {
+  async addProgress(
+    id: string,
+    status: 'passed' | 'failed' | 'skipped' | 'pending' | 'broken',
+    n: number,
+  ): Promise<Progress> {
     const column = status === 'broken' ? 'failed' : status;
     const { rows } = await this.db.query(
       `UPDATE test_executions SET completed = completed + $2::int, total = GREATEST(total, completed + $2::int), ${column} = ${column} + $2::int
@@ -107,7 +111,14 @@ export class ExecutionRepository {
       [id, n],
     );
     const r = rows[0];
-    return { total: num(r.total), completed: num(r.completed), passed: num(r.passed), failed: num(r.failed), skipped: num(r.skipped), pending: num(r.pending) };
+    return {
+      total: num(r.total),
+      completed: num(r.completed),
+      passed: num(r.passed),
+      failed: num(r.failed),
+      skipped: num(r.skipped),
+      pending: num(r.pending),
+    };
   }
 
   /** Moves to a status only from one of `from`; returns false when another process moved it first. */

@@ -83,23 +83,30 @@ export class ResultRepository {
    * docs/benchmarks.md compares the two with multi-row INSERT. Returns the rows inserted.
    */
   async insertBatch(results: NewResult[]): Promise<number> {
-    if (results.length === 0) return 0;
+    return (await this.insertBatchReturning(results)).length;
+  }
+
+  /** As insertBatch, returning the test case ids whose results went in (for counters and history). */
+  async insertBatchReturning(results: NewResult[]): Promise<string[]> {
+    if (results.length === 0) return [];
     if (this.db.copyRows) {
       try {
-        return await this.db.copyRows('test_results', RESULT_COLUMNS, results.map(toResultRow));
+        await this.db.copyRows('test_results', RESULT_COLUMNS, results.map(toResultRow));
+        return results.map((r) => r.testCaseId);
       } catch (error) {
         if ((error as { code?: string }).code !== '23505') throw error;
       }
     }
     const columns = results.map(toResultRow);
-    const { rowCount } = await this.db.query(
+    const { rows } = await this.db.query<{ test_case_id: string }>(
       `INSERT INTO test_results (${RESULT_COLUMNS.join(', ')})
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::float8[], $7::jsonb[],
                             $8::jsonb[], $9::int[], $10::jsonb[], $11::bool[], $12::jsonb[], $13::jsonb[], $14::jsonb[])
-       ON CONFLICT (execution_id, test_case_id) DO NOTHING`,
+       ON CONFLICT (execution_id, test_case_id) DO NOTHING
+       RETURNING test_case_id`,
       RESULT_COLUMNS.map((_, i) => columns.map((row) => row[i])),
     );
-    return rowCount;
+    return rows.map((r) => r.test_case_id);
   }
 
   async listByExecution(

@@ -38,7 +38,12 @@ export class ShardRepository {
    * Records that the shard produces `total` results and that `inserted` more are stored; the
    * shard is done once all are. Returns the execution's shards and how many are done.
    */
-  async recordStored(executionId: string, shardIndex: number, total: number, inserted: number): Promise<ShardProgress> {
+  async recordStored(
+    executionId: string,
+    shardIndex: number,
+    total: number,
+    inserted: number,
+  ): Promise<ShardProgress> {
     await this.db.query(
       `UPDATE execution_shards SET total_tests = $3::int, stored_tests = stored_tests + $4::int,
          status = CASE WHEN stored_tests + $4::int >= $3::int AND status <> 'cancelled' THEN 'done' ELSE status END,

@@ -9,6 +9,23 @@ export interface CaseIdentity {
 export class TestCaseRepository {
   constructor(private readonly db: SqlExecutor) {}
 
+  /**
+   * Adds one run of `status` to each case's history (runs, passes, failures, running mean
+   * duration, last failure, last status). Call it only for results that were really stored.
+   */
+  async recordRuns(status: string, runs: { testCaseId: string; durationMs: number }[]): Promise<void> {
+    if (!runs.length) return;
+    const passed = status === 'passed' ? 1 : 0;
+    const failed = status === 'failed' || status === 'broken' ? 1 : 0;
+    await this.db.query(
+      `UPDATE test_cases c SET runs = c.runs + 1, passes = c.passes + $3::int, failures = c.failures + $4::int,
+         avg_duration_ms = (c.avg_duration_ms * c.runs + d.ms) / (c.runs + 1),
+         last_failure_at = CASE WHEN $4::int = 1 THEN now() ELSE c.last_failure_at END, last_status = $5
+       FROM unnest($1::uuid[], $2::float8[]) AS d(id, ms) WHERE c.id = d.id`,
+      [runs.map((r) => r.testCaseId), runs.map((r) => r.durationMs), passed, failed, status],
+    );
+  }
+
   /** Creates the cases that do not exist yet and returns the id of every one, by test key. */
   async upsertMany(suiteId: string, cases: CaseIdentity[]): Promise<Map<string, string>> {
     const unique = [...new Map(cases.map((c) => [c.testKey, c])).values()];
