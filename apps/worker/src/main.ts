@@ -1,20 +1,22 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
-import { openPlatform, platformChecks, runUntilSignal, startHealthServer } from '@verdict/platform';
+import { childProcessEnv } from '@verdict/config';
+import { openPlatform, runService } from '@verdict/platform';
 import { WorkerAgent } from './agent/worker-agent';
 
 /** One worker node as its own process (distributed mode); scale by running more. */
-async function main(): Promise<void> {
-  const config = loadConfig();
+runService('worker', async (config, log) => {
   const name = config.workers.name ?? `${os.hostname()}-${process.pid}`;
-  const log = createLogger(config.logLevel, 'worker').child({ worker: name });
   if (!config.workers.apiKey)
     log.warn('WORKER_API_KEY is not set: this node registers under a key derived from its name');
   const platform = await openPlatform(config, log);
   const worker = new WorkerAgent(
-    { db: platform.db, bus: platform.bus, queue: platform.coordination.queue, log },
+    {
+      db: platform.db,
+      bus: platform.bus,
+      queue: platform.coordination.queue,
+      log: log.child({ worker: name }),
+    },
     {
       name,
       pool: config.workers.pool,
@@ -27,24 +29,5 @@ async function main(): Promise<void> {
     },
   );
   await worker.start();
-  const server = await startHealthServer(platformChecks(platform), config.http.host, config.http.port);
-  log.info(
-    { nodeId: worker.id, url: `http://${config.http.host}:${(server.address() as AddressInfo).port}` },
-    'worker running',
-  );
-  await runUntilSignal(log, config.shutdownGraceMs, async () => {
-    server.close();
-    await worker.stop(config.shutdownGraceMs);
-    await platform.close();
-  });
-}
-
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    process.stderr.write(
-      `${err.name === 'ConfigError' ? err.message : `worker failed to start: ${err.message}`}\n`,
-    );
-    process.exit(1);
-  },
-);
+  return { platform, stop: () => worker.stop(config.shutdownGraceMs), details: { nodeId: worker.id } };
+});

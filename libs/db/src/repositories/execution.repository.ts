@@ -22,6 +22,15 @@ export interface NewExecution {
 }
 
 type Row = Record<string, unknown>;
+const toProgress = (r: Row): Progress => ({
+  total: num(r.total),
+  completed: num(r.completed),
+  passed: num(r.passed),
+  failed: num(r.failed),
+  skipped: num(r.skipped),
+  pending: num(r.pending),
+});
+
 export const toExecution = (r: Row): TestExecution => ({
   id: String(r.id),
   workspaceId: String(r.workspace_id),
@@ -33,14 +42,7 @@ export const toExecution = (r: Row): TestExecution => ({
   config: r.config as ExecutionConfig,
   selection: r.selection as TestExecution['selection'],
   status: r.status as ExecutionStatus,
-  progress: {
-    total: num(r.total),
-    completed: num(r.completed),
-    passed: num(r.passed),
-    failed: num(r.failed),
-    skipped: num(r.skipped),
-    pending: num(r.pending),
-  },
+  progress: toProgress(r),
   timing: {
     queuedAt: iso(r.queued_at),
     startedAt: isoOrNull(r.started_at),
@@ -110,15 +112,7 @@ export class ExecutionRepository {
        WHERE id = $1 RETURNING total, completed, passed, failed, skipped, pending`,
       [id, n],
     );
-    const r = rows[0];
-    return {
-      total: num(r.total),
-      completed: num(r.completed),
-      passed: num(r.passed),
-      failed: num(r.failed),
-      skipped: num(r.skipped),
-      pending: num(r.pending),
-    };
+    return toProgress(rows[0]);
   }
 
   /** Moves to a status only from one of `from`; returns false when another process moved it first. */
