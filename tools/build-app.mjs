@@ -30,4 +30,9 @@ for (const f of fs.readdirSync(path.join(root, 'libs/queue/src/redis/commands'))
     path.join(outdir, 'redis-commands', f),
   );
 }
+// node:test runs Verdict's reporter from a file, so it ships beside the bundle too.
+fs.copyFileSync(
+  path.join(root, 'libs/report-formats/src/node-test/verdict-reporter.mjs'),
+  path.join(outdir, 'verdict-reporter.mjs'),
+);
 console.log(`built dist/apps/${app}/main.js`);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
@@ -17,7 +18,14 @@ import type { Output } from '../output';
 import { openPlatform } from '@verdict/platform';
 import { startServices } from '../start/all-in-one';
 
-export const SAMPLE_PROJECT = path.resolve(__dirname, '../../../../examples/sample-project');
+/** examples/sample-project, found upwards from this file (sources) or from the bundle's folder. */
+export const SAMPLE_PROJECT = ((): string => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'examples/sample-project');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve('examples/sample-project');
+  }
+})();
 
 /** The sample project and its suite in the default workspace, created once. */
 export async function ensureSampleSuite(db: SqlDatabase) {

@@ -3,7 +3,7 @@ import type { TestError } from '@verdict/contracts';
 import { ReportParseError, relativeTo, type ParsedTest } from '../parsed-report';
 
 /** Where the node:test reporter that writes this format lives; the worker expands {reporter} to it. */
-export const NODE_TEST_REPORTER = path.join(__dirname, 'verdict-reporter.mjs');
+export const NODE_TEST_REPORTER = path.join(__dirname, 'verdict-reporter.mjs'); // beside the source, or the bundle
 
 interface Line {
   type: 'start' | 'pass' | 'fail';
