@@ -114,11 +114,6 @@ export class InProcessBus implements MessageBus {
     return q ? q.parked.splice(0, max) : [];
   }
 
-  /** Messages waiting in a queue (not in flight): for tests and health checks. */
-  depth(queue: string): number {
-    return this.queues.get(queue)?.ready.length ?? 0;
-  }
-
   async check(): Promise<void> {
     this.assertOpen();
   }

@@ -301,10 +301,8 @@ export class RabbitMqBus implements MessageBus {
       if (!ready || !ch) continue;
       try {
         await new Promise<void>((resolve, reject) => {
-          const accepted = ch.publish(exchange, routingKey, content, options, (err) =>
-            err ? reject(err) : resolve(),
-          );
-          if (!accepted) ch.once('drain', () => undefined);
+          // The confirm callback paces publishers: each waits for the broker's confirm.
+          ch.publish(exchange, routingKey, content, options, (err) => (err ? reject(err) : resolve()));
         });
         return;
       } catch (error) {

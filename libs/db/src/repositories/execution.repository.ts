@@ -93,13 +93,6 @@ export class ExecutionRepository {
     return rows[0] ? toExecution(rows[0]) : null;
   }
 
-  async setProgress(id: string, p: Progress): Promise<void> {
-    await this.db.query(
-      `UPDATE test_executions SET total = $2, completed = $3, passed = $4, failed = $5, skipped = $6, pending = $7 WHERE id = $1`,
-      [id, p.total, p.completed, p.passed, p.failed, p.skipped, p.pending],
-    );
-  }
-
   /** Adds `n` stored results of one status to the live counters (broken counts as failed) and returns them. */
   async addProgress(
     id: string,

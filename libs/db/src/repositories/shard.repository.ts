@@ -63,10 +63,4 @@ export class ShardRepository {
     return { shards: Number(rows[0].shards), done: Number(rows[0].done) };
   }
 
-  async cancelAll(executionId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE execution_shards SET status = 'cancelled', completed_at = now() WHERE execution_id = $1 AND status IN ('queued', 'running')`,
-      [executionId],
-    );
-  }
 }
