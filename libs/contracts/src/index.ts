@@ -6,6 +6,7 @@ export * from './entities/execution';
 export * from './entities/result';
 export * from './entities/fleet';
 export * from './entities/docs';
+export * from './entities/shard-job';
 export * from './messages/envelope';
 export * as Payloads from './messages/payloads';
 export * from './messages/registry';

@@ -6,7 +6,7 @@ import {
   ValidationError,
   type Envelope,
   type Payloads,
-  type TestSuite,
+  type ShardJob,
 } from '@verdict/contracts';
 import {
   ExecutionRepository,
@@ -22,18 +22,6 @@ import { selectFiles } from './select-files';
 import { planShards } from './shard-planner';
 
 type RequestNew = z.infer<typeof Payloads.RequestNew>;
-
-/** What a worker needs to run one shard, carried in the job. */
-export interface ShardJobPayload extends Record<string, unknown> {
-  executionId: string;
-  suiteId: string;
-  workspaceId: string;
-  shardIndex: number;
-  files: string[];
-  run: TestSuite['run'];
-  timeoutMs: number;
-  retries: number;
-}
 
 /** Stable job id per shard, so planning twice (a redelivered request) queues each shard once. */
 export function shardJobId(executionId: string, shardIndex: number): string {
@@ -119,7 +107,7 @@ export function planExecutionHandler(deps: PlanDeps) {
     }
 
     for (const shard of plan.shards) {
-      const payload: ShardJobPayload = {
+      const payload: ShardJob = {
         executionId: execution.id,
         suiteId: suite.id,
         workspaceId: execution.workspaceId,

@@ -2,29 +2,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MessageBus } from '@verdict/bus';
 import type { Logger } from '@verdict/config';
-import type { LogLevel } from '@verdict/contracts';
+import { ShardJob, type LogLevel } from '@verdict/contracts';
 import { NodeRepository, ShardRepository, type SqlDatabase } from '@verdict/db';
 import type { JobQueue, Lease } from '@verdict/queue';
 import { LogBatcher } from '../run-shard/log-batcher';
 import { runShard } from '../run-shard/shard-runner';
 import { publishResults } from './publish-results';
-
-/** The job payload the planner writes (apps/orchestrator plan-execution.handler.ts ShardJobPayload). */
-interface ShardJob {
-  executionId: string;
-  suiteId: string;
-  workspaceId: string;
-  shardIndex: number;
-  files: string[];
-  run: {
-    source: { type: 'local'; path: string } | { type: 'git'; url: string; ref: string };
-    command: string;
-    reportFormat: 'junit' | 'jest-json' | 'node-test' | 'scenario';
-    env: Record<string, string>;
-  };
-  timeoutMs: number;
-  retries: number;
-}
 
 export interface WorkerAgentOptions {
   name: string;
@@ -115,7 +98,16 @@ export class WorkerAgent {
   }
 
   private async runJob(lease: Lease, leaseMs: number): Promise<void> {
-    const job = lease.job.payload as unknown as ShardJob;
+    const parsed = ShardJob.safeParse(lease.job.payload);
+    if (!parsed.success) {
+      // Nothing can run it: counted as a failed attempt, so it ends dead and reported, not retried forever.
+      this.deps.log.error({ jobId: lease.job.id, err: parsed.error.message }, 'malformed shard job');
+      await this.deps.queue
+        .fail(lease, `malformed shard job: ${parsed.error.message}`)
+        .catch(() => undefined);
+      return;
+    }
+    const job = parsed.data;
     const log = this.deps.log.child({ correlationId: job.executionId, shard: job.shardIndex });
     const abort = new AbortController();
     this.current = { lease, abort };

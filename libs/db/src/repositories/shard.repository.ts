@@ -62,5 +62,4 @@ export class ShardRepository {
     );
     return { shards: Number(rows[0].shards), done: Number(rows[0].done) };
   }
-
 }
