@@ -33,6 +33,17 @@ test.describe('group', () => { test.it('nested passes', () => {}); test.it('late
   return dir;
 }
 
+/** Runs node --test on files of `dir` with a reporter and returns what it wrote (a failing run is expected). */
+async function nodeTest(dir: string, reporter: string, files: string[]): Promise<string> {
+  const out = path.join(dir, `report-${Date.now()}`);
+  await run(
+    process.execPath,
+    ['--test', `--test-reporter=${reporter}`, `--test-reporter-destination=${out}`, ...files],
+    { cwd: dir },
+  ).catch(() => undefined);
+  return fs.readFileSync(out, 'utf8');
+}
+
 function jestProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-jest-'));
   fs.writeFileSync(
@@ -46,18 +57,9 @@ function jestProject(): string {
 describe('node:test (Verdict reporter)', () => {
   it('reads what node --test writes through the reporter: files, nesting, statuses, diffs', async () => {
     const dir = project();
-    const out = path.join(dir, 'report.jsonl');
-    await run(
-      process.execPath,
-      [
-        '--test',
-        `--test-reporter=${NODE_TEST_REPORTER}`,
-        `--test-reporter-destination=${out}`,
-        'test/math.test.js',
-      ],
-      { cwd: dir },
-    ).catch(() => undefined);
-    const tests = parseNodeTest(fs.readFileSync(out, 'utf8'), { rootDir: dir });
+    const tests = parseNodeTest(await nodeTest(dir, NODE_TEST_REPORTER, ['test/math.test.js']), {
+      rootDir: dir,
+    });
     expect(tests.map((t) => [t.file, t.fullName, t.status])).toEqual([
       ['test/math.test.js', 'adds', 'passed'],
       ['test/math.test.js', 'compares objects', 'failed'],
@@ -78,19 +80,8 @@ describe('node:test (Verdict reporter)', () => {
     const dir = project();
     fs.writeFileSync(path.join(dir, 'test/syntax.test.js'), 'this is not javascript');
     fs.writeFileSync(path.join(dir, 'test/empty.test.js'), '// nothing yet');
-    const out = path.join(dir, 'report.jsonl');
-    await run(
-      process.execPath,
-      [
-        '--test',
-        `--test-reporter=${NODE_TEST_REPORTER}`,
-        `--test-reporter-destination=${out}`,
-        'test/syntax.test.js',
-        'test/empty.test.js',
-      ],
-      { cwd: dir },
-    ).catch(() => undefined);
-    const tests = parseNodeTest(fs.readFileSync(out, 'utf8'), { rootDir: dir });
+    const report = await nodeTest(dir, NODE_TEST_REPORTER, ['test/syntax.test.js', 'test/empty.test.js']);
+    const tests = parseNodeTest(report, { rootDir: dir });
     expect(tests.map((t) => [t.file, t.fullName, t.status])).toEqual([
       ['test/syntax.test.js', '(test file failed to run)', 'broken'],
     ]);
@@ -136,13 +127,7 @@ describe('Jest JSON', () => {
 describe('JUnit XML', () => {
   it("reads node:test's own junit reporter", async () => {
     const dir = project();
-    const out = path.join(dir, 'junit.xml');
-    await run(
-      process.execPath,
-      ['--test', '--test-reporter=junit', `--test-reporter-destination=${out}`, 'test/math.test.js'],
-      { cwd: dir },
-    ).catch(() => undefined);
-    const tests = parseJunit(fs.readFileSync(out, 'utf8'));
+    const tests = parseJunit(await nodeTest(dir, 'junit', ['test/math.test.js']));
     expect(tests.map((t) => t.status)).toEqual(expect.arrayContaining(['passed', 'failed', 'skipped']));
     expect(tests.find((t) => t.name === 'compares objects')?.error?.message).toContain('deep-equal');
   });
