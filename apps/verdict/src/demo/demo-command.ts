@@ -10,6 +10,7 @@ import {
   ResultRepository,
   seed,
   SuiteRepository,
+  TestCaseRepository,
   WorkspaceRepository,
   type SqlDatabase,
 } from '@verdict/db';
@@ -110,19 +111,10 @@ export function registerDemoCommand(program: Command, out: Output): void {
           if (line !== last && !out.json) process.stdout.write(line + '\n');
           last = line;
         });
-        const results = new ResultRepository(platform.db);
-        const failed = (await results.listByExecution(done.id, 1000, 0, 'failed')).items.concat(
-          (await results.listByExecution(done.id, 1000, 0, 'broken')).items,
-        );
-        const all = (await results.listByExecution(done.id, 1000, 0)).items;
-        const names = new Map(
-          (
-            await platform.db.query<{ id: string; name: string; file_path: string }>(
-              'SELECT id, name, file_path FROM test_cases WHERE suite_id = $1',
-              [suite.id],
-            )
-          ).rows.map((r) => [r.id, `${r.file_path} › ${r.name}`]),
-        );
+        const all = (await new ResultRepository(platform.db).listByExecution(done.id, 1000, 0)).items;
+        const failed = all.filter((r) => r.status === 'failed' || r.status === 'broken');
+        const cases = await new TestCaseRepository(platform.db).identities(suite.id);
+        const names = new Map([...cases].map(([id, c]) => [id, `${c.filePath} › ${c.name}`]));
         const summary = {
           executionId: done.id,
           status: done.status,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
 import type { Envelope } from '@verdict/contracts';
-import { Migrator, NodeRepository, ResultRepository, seed } from '@verdict/db';
+import { Migrator, NodeRepository, ResultRepository, seed, TestCaseRepository } from '@verdict/db';
 import { triggerExecution } from '@verdict/orchestrator';
 import { NODE_TEST_REPORTER, parseNodeTest, testKey } from '@verdict/report-formats';
 import { freshPglite, waitFor } from '@verdict/testing';
@@ -81,14 +81,8 @@ describe('the execution pipeline, all in one process (embedded adapters)', () =>
 
     const direct = await runDirectly();
     const results = (await new ResultRepository(platform.db).listByExecution(execution.id, 1000)).items;
-    const keys = new Map(
-      (
-        await platform.db.query<{ id: string; test_key: string }>(
-          'SELECT id, test_key FROM test_cases WHERE suite_id = $1',
-          [suite.id],
-        )
-      ).rows.map((r) => [r.id, r.test_key]),
-    );
+    const cases = await new TestCaseRepository(platform.db).identities(suite.id);
+    const keys = new Map([...cases].map(([id, c]) => [id, c.testKey]));
     const stored = new Map(results.map((r) => [keys.get(r.testCaseId)!, r]));
     expect([...stored.keys()].sort()).toEqual([...direct.keys()].sort());
     for (const [key, status] of direct) {

@@ -26,6 +26,15 @@ export class TestCaseRepository {
     );
   }
 
+  /** Every case of a suite, by id: its key, name and file. */
+  async identities(suiteId: string): Promise<Map<string, CaseIdentity>> {
+    const { rows } = await this.db.query<{ id: string; test_key: string; name: string; file_path: string }>(
+      'SELECT id, test_key, name, file_path FROM test_cases WHERE suite_id = $1',
+      [suiteId],
+    );
+    return new Map(rows.map((r) => [r.id, { testKey: r.test_key, name: r.name, filePath: r.file_path }]));
+  }
+
   /** Creates the cases that do not exist yet and returns the id of every one, by test key. */
   async upsertMany(suiteId: string, cases: CaseIdentity[]): Promise<Map<string, string>> {
     const unique = [...new Map(cases.map((c) => [c.testKey, c])).values()];
