@@ -5,3 +5,7 @@ export * from './plan-execution/select-files';
 export * from './plan-execution/plan-execution.handler';
 export * from './trigger-execution/trigger-execution';
 export * from './fleet/offline-sweeper';
+export * from './cancel-execution/cancel-execution';
+export * from './api/api';
+export * from './api/http';
+export * from './api/openapi';

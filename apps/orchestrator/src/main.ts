@@ -1,5 +1,6 @@
-import { Migrator, seed } from '@verdict/db';
+import { DEFAULT_WORKSPACE, Migrator, seed } from '@verdict/db';
 import { openPlatform, runService } from '@verdict/platform';
+import { createApi } from './api/api';
 import { startOrchestrator } from './orchestrator';
 
 /** The orchestrator as its own process (distributed mode). */
@@ -18,5 +19,6 @@ runService('orchestrator', async (config, log) => {
     log,
     offlineAfterMs: config.fleet.offlineAfterMs,
   });
-  return { platform, stop: () => orchestrator.stop() };
+  const app = createApi({ db: platform.db, queue, log, defaultWorkspace: DEFAULT_WORKSPACE.slug });
+  return { platform, stop: () => orchestrator.stop(), app };
 });

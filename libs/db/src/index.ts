@@ -17,3 +17,4 @@ export * from './repositories/workspace.repository';
 export * from './uuid-v7';
 export * from './repositories/shard.repository';
 export * from './repositories/node.repository';
+export * from './repositories/environment.repository';

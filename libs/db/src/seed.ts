@@ -45,6 +45,9 @@ export const DEFAULT_SETTINGS: { key: string; value: unknown; description: strin
   { key: 'retention.metrics.raw_days', value: 7, description: 'Keep raw metric points this many days' },
 ];
 
+/** The workspace every install starts with; the API acts in it unless a request names another. */
+export const DEFAULT_WORKSPACE = { name: 'Default', slug: 'default' } as const;
+
 export interface SeedOptions {
   admin: { username: string; email: string; password?: string };
   workspace?: { name: string; slug: string };
@@ -59,7 +62,7 @@ export interface SeedOutcome {
 /** Idempotent: creates what is missing, never changes or duplicates what exists. */
 export async function seed(db: SqlDatabase, opts: SeedOptions): Promise<SeedOutcome> {
   const created: string[] = [];
-  const workspace = opts.workspace ?? { name: 'Default', slug: 'default' };
+  const workspace = opts.workspace ?? DEFAULT_WORKSPACE;
   let generatedAdminPassword: string | undefined;
   const password = opts.admin.password ?? randomBytes(12).toString('base64url');
   // Hash outside the transaction: bcrypt is slow on purpose.

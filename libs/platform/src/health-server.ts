@@ -45,11 +45,15 @@ async function runChecks(checks: DependencyCheck[], timeoutMs: number) {
   );
 }
 
-/** /healthz: the process is alive. /readyz: every dependency answers, each named with its state. */
+/**
+ * /healthz: the process is alive. /readyz: every dependency answers, each named with its state.
+ * Every other request goes to `app` (the orchestrator's API) when one is given.
+ */
 export function startHealthServer(
   checks: DependencyCheck[],
   host: string,
   port: number,
+  app?: http.RequestListener,
 ): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -62,6 +66,7 @@ export function startHealthServer(
       const ready = dependencies.every((d) => d.status === 'up');
       return send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', dependencies });
     }
+    if (app) return app(req, res);
     res.writeHead(404, { 'content-type': 'application/problem+json' });
     res.end(
       JSON.stringify({

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, loadConfig, type Logger, type VerdictConfig } from '@verdict/config';
 import { platformChecks, startHealthServer } from './health-server';
@@ -14,7 +15,13 @@ export function runService(
   start: (
     config: VerdictConfig,
     log: Logger,
-  ) => Promise<{ platform: Platform; stop: () => Promise<void>; details?: Record<string, unknown> }>,
+  ) => Promise<{
+    platform: Platform;
+    stop: () => Promise<void>;
+    details?: Record<string, unknown>;
+    /** Serves every request that is not a health check (the orchestrator's API). */
+    app?: http.RequestListener;
+  }>,
 ): void {
   const main = async () => {
     const config = loadConfig();
@@ -24,6 +31,7 @@ export function runService(
       platformChecks(service.platform),
       config.http.host,
       config.http.port,
+      service.app,
     );
     log.info(
       { ...service.details, url: `http://${config.http.host}:${(server.address() as AddressInfo).port}` },

@@ -125,6 +125,10 @@ export function planExecutionHandler(deps: PlanDeps) {
         payload,
       });
     }
+    // Cancelled while the jobs were being queued: the cancel may have swept the queue before
+    // they arrived, so sweep again.
+    if ((await executions.get(execution.id))?.status === 'cancelled')
+      await deps.queue.cancelExecution(execution.id);
     deps.onPlanned?.();
   };
 }

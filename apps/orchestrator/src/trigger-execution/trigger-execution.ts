@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { buildMessage, NotFoundError, type ExecutionTrigger, type TestExecution } from '@verdict/contracts';
-import { ExecutionRepository, SuiteRepository, type SqlDatabase } from '@verdict/db';
+import {
+  buildMessage,
+  ConflictError,
+  NotFoundError,
+  type ExecutionTrigger,
+  type TestExecution,
+} from '@verdict/contracts';
+import { EnvironmentRepository, ExecutionRepository, SuiteRepository, type SqlDatabase } from '@verdict/db';
 
 export interface TriggerRequest {
   workspaceId: string;
@@ -10,6 +16,7 @@ export interface TriggerRequest {
   /** Overrides of the suite's settings for this run. */
   retries?: number;
   priority?: number;
+  environmentId?: string | null;
 }
 
 /**
@@ -19,6 +26,12 @@ export interface TriggerRequest {
 export async function triggerExecution(db: SqlDatabase, req: TriggerRequest): Promise<TestExecution> {
   const suite = await new SuiteRepository(db).get(req.workspaceId, req.suiteId);
   if (!suite) throw new NotFoundError('suite', req.suiteId);
+  if (!suite.isActive)
+    throw new ConflictError(`suite ${suite.name} is inactive; activate it (PATCH isActive: true) to run it`, {
+      field: 'suiteId',
+    });
+  if (req.environmentId && !(await new EnvironmentRepository(db).get(req.workspaceId, req.environmentId)))
+    throw new NotFoundError('environment', req.environmentId);
   const id = randomUUID();
   const retries = req.retries ?? suite.config.retries;
   const priority = req.priority ?? suite.config.priority;
@@ -49,6 +62,7 @@ export async function triggerExecution(db: SqlDatabase, req: TriggerRequest): Pr
         workspaceId: req.workspaceId,
         suiteId: suite.id,
         userId: req.userId ?? null,
+        environmentId: req.environmentId ?? null,
         trigger: req.trigger,
         config,
       },

@@ -111,7 +111,9 @@ export function registerDemoCommand(program: Command, out: Output): void {
           if (line !== last && !out.json) process.stdout.write(line + '\n');
           last = line;
         });
-        const all = (await new ResultRepository(platform.db).listByExecution(done.id, 1000, 0)).items;
+        const all = (
+          await new ResultRepository(platform.db).list({ executionId: done.id }, { limit: 1000, offset: 0 })
+        ).items;
         const failed = all.filter((r) => r.status === 'failed' || r.status === 'broken');
         const cases = await new TestCaseRepository(platform.db).identities(suite.id);
         const names = new Map([...cases].map(([id, c]) => [id, `${c.filePath} › ${c.name}`]));

@@ -80,7 +80,9 @@ describe('the execution pipeline, all in one process (embedded adapters)', () =>
     );
 
     const direct = await runDirectly();
-    const results = (await new ResultRepository(platform.db).listByExecution(execution.id, 1000)).items;
+    const results = (
+      await new ResultRepository(platform.db).list({ executionId: execution.id }, { limit: 1000, offset: 0 })
+    ).items;
     const cases = await new TestCaseRepository(platform.db).identities(suite.id);
     const keys = new Map([...cases].map(([id, c]) => [id, c.testKey]));
     const stored = new Map(results.map((r) => [keys.get(r.testCaseId)!, r]));

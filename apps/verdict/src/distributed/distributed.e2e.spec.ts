@@ -201,7 +201,9 @@ function slowProject(): string {
 
       const dead = await new NodeRepository(db).get(holders[0].node_id);
       expect(dead?.status).toBe('OFFLINE');
-      const events = await new NodeRepository(db).lifecycle(holders[0].node_id);
+      const events = (
+        await new NodeRepository(db).lifecycleLogs({ nodeId: holders[0].node_id }, { limit: 100, offset: 0 })
+      ).items;
       expect(events.map((e) => e.eventType)).toEqual(['REGISTERED', 'CAME_ONLINE', 'WENT_OFFLINE']);
       expect(events[2].reason).toMatch(/no heartbeat for \d+ s/);
       // The shard the dead node held was finished by the surviving node.

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
-import { Migrator, seed } from '@verdict/db';
+import { DEFAULT_WORKSPACE, Migrator, seed } from '@verdict/db';
+import { createApi } from '@verdict/orchestrator';
 import { startServices } from './all-in-one';
 import { openPlatform, platformChecks, runUntilSignal, startHealthServer } from '@verdict/platform';
 
@@ -35,9 +36,27 @@ export function registerStartCommand(program: Command): void {
         );
       }
       const services = await startServices(platform, log, childProcessEnv());
-      const server = await startHealthServer(platformChecks(platform), config.http.host, config.http.port);
+      const api = createApi({
+        db: platform.db,
+        queue: platform.coordination.queue,
+        log,
+        defaultWorkspace: DEFAULT_WORKSPACE.slug,
+      });
+      const server = await startHealthServer(
+        platformChecks(platform),
+        config.http.host,
+        config.http.port,
+        api,
+      );
       const { port } = server.address() as AddressInfo;
-      log.info({ url: `http://${config.http.host}:${port}`, dataDir: config.dataDir }, 'Verdict is running');
+      log.info(
+        {
+          url: `http://${config.http.host}:${port}`,
+          api: `http://${config.http.host}:${port}/api/v1`,
+          dataDir: config.dataDir,
+        },
+        'Verdict is running',
+      );
 
       await runUntilSignal(log, config.shutdownGraceMs, async () => {
         server.close();

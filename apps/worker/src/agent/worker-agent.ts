@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MessageBus } from '@verdict/bus';
 import type { Logger } from '@verdict/config';
 import { ShardJob, type LogLevel } from '@verdict/contracts';
-import { NodeRepository, ShardRepository, type SqlDatabase } from '@verdict/db';
+import { ExecutionRepository, NodeRepository, ShardRepository, type SqlDatabase } from '@verdict/db';
 import type { JobQueue, Lease } from '@verdict/queue';
 import { LogBatcher } from '../run-shard/log-batcher';
 import { runShard } from '../run-shard/shard-runner';
@@ -109,6 +109,13 @@ export class WorkerAgent {
     }
     const job = parsed.data;
     const log = this.deps.log.child({ correlationId: job.executionId, shard: job.shardIndex });
+    const execution = await new ExecutionRepository(this.deps.db).get(job.executionId).catch(() => undefined);
+    if (execution === null || execution?.status === 'cancelled') {
+      // Cancelled (or deleted) after the job was queued: nothing to run.
+      log.info({ jobId: lease.job.id }, 'dropping the shard of a cancelled execution');
+      await this.deps.queue.ack(lease).catch(() => undefined);
+      return;
+    }
     const abort = new AbortController();
     this.current = { lease, abort };
     const renew = setInterval(

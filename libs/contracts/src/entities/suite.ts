@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationError } from '../errors';
 import { Audited, Id, Name, StringMap, Timestamp } from './common';
 
 export const SuiteType = z.enum(['unit', 'integration', 'e2e', 'performance', 'security']);
@@ -146,3 +147,22 @@ export type SuiteSetup = z.infer<typeof SuiteSetup>;
 export type SuiteMetadata = z.infer<typeof SuiteMetadata>;
 export type SuiteStatistics = z.infer<typeof SuiteStatistics>;
 export type CasePriority = z.infer<typeof CasePriority>;
+
+const PLACEHOLDERS = ['files', 'report', 'reporter'] as const;
+
+/** Checks a suite's command template once, at registration, so a typo never reaches a worker. */
+export function checkCommandTemplate(template: string): void {
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(m[1])) {
+      throw new ValidationError(
+        `unknown placeholder {${m[1]}} in the command; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+        'run.command',
+      );
+    }
+  }
+  if (!template.includes('{files}'))
+    throw new ValidationError(
+      "the command must contain {files}, where the shard's test files go",
+      'run.command',
+    );
+}

@@ -3,13 +3,15 @@ import type {
   ExecutionConfig,
   ExecutionStatus,
   ExecutionTrigger,
+  Page,
   Progress,
+  TriggerType,
   ShardPlan,
   TestExecution,
 } from '@verdict/contracts';
 import type { SqlExecutor } from '../sql-database.port';
 import { OutboxRepository } from './outbox.repository';
-import { iso, isoOrNull, num } from './rows';
+import { iso, isoOrNull, num, selectPage, Where } from './rows';
 
 export interface NewExecution {
   workspaceId: string;
@@ -54,6 +56,18 @@ export const toExecution = (r: Row): TestExecution => ({
   error: (r.error as string) ?? null,
 });
 
+export interface ExecutionFilter {
+  suiteId?: string;
+  projectId?: string;
+  status?: ExecutionStatus[];
+  branch?: string;
+  triggerType?: TriggerType;
+  /** Queued at or after. */
+  from?: string;
+  /** Queued before. */
+  to?: string;
+}
+
 export class ExecutionRepository {
   constructor(private readonly db: SqlExecutor) {}
 
@@ -91,6 +105,29 @@ export class ExecutionRepository {
       [id, workspaceId ?? null],
     );
     return rows[0] ? toExecution(rows[0]) : null;
+  }
+
+  /** Newest first. */
+  async list(
+    workspaceId: string,
+    f: ExecutionFilter,
+    page: { limit: number; offset: number },
+  ): Promise<Page<TestExecution>> {
+    const where = new Where()
+      .add('workspace_id = ?', workspaceId)
+      .add('suite_id = ?', f.suiteId)
+      .add('suite_id IN (SELECT id FROM test_suites WHERE project_id = ?)', f.projectId)
+      .add('status = ANY(?::text[])', f.status?.length ? f.status : undefined)
+      .add('branch = ?', f.branch)
+      .add('trigger_type = ?', f.triggerType)
+      .add('queued_at >= ?::timestamptz', f.from)
+      .add('queued_at < ?::timestamptz', f.to);
+    return selectPage(
+      this.db,
+      { select: '*', from: 'test_executions', where, orderBy: 'queued_at DESC, id DESC' },
+      page,
+      toExecution,
+    );
   }
 
   /** Adds `n` stored results of one status to the live counters (broken counts as failed) and returns them. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { NodeStatus, WorkerNode } from '@verdict/contracts';
+import type { Heartbeat, LifecycleLog, NodeStatus, Page, Pool, WorkerNode } from '@verdict/contracts';
 import type { SqlExecutor } from '../sql-database.port';
-import { iso, isoOrNull } from './rows';
+import { iso, isoOrNull, num, selectPage, Where } from './rows';
 
 type Row = Record<string, unknown>;
 const toNode = (r: Row): WorkerNode => ({
@@ -106,26 +106,74 @@ export class NodeRepository {
     return rows.map(toNode);
   }
 
-  async lifecycle(
-    id: string,
-  ): Promise<
-    { eventType: string; previousStatus: string | null; newStatus: string; reason: string | null }[]
-  > {
-    const { rows } = await this.db.query<{
-      event_type: string;
-      previous_status: string | null;
-      new_status: string;
-      reason: string | null;
-    }>(
-      'SELECT event_type, previous_status, new_status, reason FROM node_lifecycle_logs WHERE node_id = $1 ORDER BY created_at, id',
-      [id],
+  /** Nodes, by pool and status, by name. */
+  async list(
+    filter: { pool?: string; status?: NodeStatus },
+    page: { limit: number; offset: number },
+  ): Promise<Page<WorkerNode>> {
+    const where = new Where().add('p.name = ?', filter.pool).add('n.status = ?', filter.status);
+    return selectPage(
+      this.db,
+      {
+        select: 'n.*, p.name AS pool_name',
+        from: 'nodes n LEFT JOIN pools p ON p.id = n.pool_id',
+        where,
+        orderBy: 'n.name, n.id',
+      },
+      page,
+      toNode,
     );
-    return rows.map((r) => ({
-      eventType: r.event_type,
-      previousStatus: r.previous_status,
-      newStatus: r.new_status,
-      reason: r.reason,
-    }));
+  }
+
+  /** A node's heartbeats, newest first. */
+  async heartbeats(nodeId: string, page: { limit: number; offset: number }): Promise<Page<Heartbeat>> {
+    return selectPage(
+      this.db,
+      {
+        select: '*',
+        from: 'node_heartbeats',
+        where: new Where().add('node_id = ?', nodeId),
+        orderBy: 'created_at DESC, id',
+      },
+      page,
+      (r) => ({
+        id: String(r.id),
+        nodeId: String(r.node_id),
+        status: r.status as NodeStatus,
+        configHash: (r.config_hash as string) ?? null,
+        currentJob: (r.current_job as string) ?? null,
+        errorMessage: (r.error_message as string) ?? null,
+        metrics: r.metrics as Heartbeat['metrics'],
+        createdAt: iso(r.created_at),
+      }),
+    );
+  }
+
+  /** Lifecycle rows (of one node, of one event type, since a time), oldest first. */
+  async lifecycleLogs(
+    filter: { nodeId?: string; eventType?: string; since?: string },
+    page: { limit: number; offset: number },
+  ): Promise<Page<LifecycleLog>> {
+    const where = new Where()
+      .add('node_id = ?', filter.nodeId)
+      .add('event_type = ?', filter.eventType)
+      .add('created_at >= ?::timestamptz', filter.since);
+    return selectPage(
+      this.db,
+      { select: '*', from: 'node_lifecycle_logs', where, orderBy: 'created_at, id' },
+      page,
+      (r) => ({
+        id: String(r.id),
+        nodeId: String(r.node_id),
+        eventType: r.event_type as LifecycleLog['eventType'],
+        previousStatus: (r.previous_status as NodeStatus) ?? null,
+        newStatus: r.new_status as NodeStatus,
+        reason: (r.reason as string) ?? null,
+        triggeredBy: r.triggered_by as LifecycleLog['triggeredBy'],
+        extraData: (r.extra_data as Record<string, unknown>) ?? {},
+        createdAt: iso(r.created_at),
+      }),
+    );
   }
 
   private async logEvent(
@@ -141,5 +189,82 @@ export class NodeRepository {
        VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())`,
       [id, event, from, to, reason, by],
     );
+  }
+}
+
+export type PoolWithNodes = Pool & { nodes: Record<NodeStatus, number> };
+
+const POOL_SELECT = `p.*,
+  (SELECT count(*) FROM nodes n WHERE n.pool_id = p.id AND n.status = 'ACTIVE')::int AS active,
+  (SELECT count(*) FROM nodes n WHERE n.pool_id = p.id AND n.status = 'INACTIVE')::int AS inactive,
+  (SELECT count(*) FROM nodes n WHERE n.pool_id = p.id AND n.status = 'OFFLINE')::int AS offline,
+  (SELECT count(*) FROM nodes n WHERE n.pool_id = p.id AND n.status = 'ERROR')::int AS error`;
+
+const toPool = (r: Row): PoolWithNodes => ({
+  id: String(r.id),
+  name: String(r.name),
+  description: (r.description as string) ?? null,
+  region: String(r.region),
+  minWorkers: num(r.min_workers),
+  maxWorkers: num(r.max_workers),
+  // Workers online now, counted rather than trusted from a column nobody keeps up.
+  currentWorkers: num(r.active),
+  status: r.status as Pool['status'],
+  nodes: { ACTIVE: num(r.active), INACTIVE: num(r.inactive), OFFLINE: num(r.offline), ERROR: num(r.error) },
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+});
+
+export interface PoolFields {
+  name: string;
+  description?: string | null;
+  region?: string;
+  minWorkers?: number;
+  maxWorkers?: number;
+}
+
+/** Worker pools with their min/max bounds and a live count of their nodes by status. */
+export class PoolRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async create(p: PoolFields): Promise<PoolWithNodes> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `INSERT INTO pools (name, description, region, min_workers, max_workers)
+       VALUES ($1, $2, coalesce($3, 'local'), coalesce($4, 0), coalesce($5, 10)) RETURNING id`,
+      [p.name, p.description ?? null, p.region ?? null, p.minWorkers ?? null, p.maxWorkers ?? null],
+    );
+    return (await this.get(rows[0].id))!;
+  }
+
+  async get(id: string): Promise<PoolWithNodes | null> {
+    const { rows } = await this.db.query(`SELECT ${POOL_SELECT} FROM pools p WHERE p.id = $1`, [id]);
+    return rows[0] ? toPool(rows[0]) : null;
+  }
+
+  async list(page: { limit: number; offset: number }): Promise<Page<PoolWithNodes>> {
+    return selectPage(
+      this.db,
+      { select: POOL_SELECT, from: 'pools p', where: new Where(), orderBy: 'p.name' },
+      page,
+      toPool,
+    );
+  }
+
+  async update(id: string, patch: Partial<PoolFields>): Promise<PoolWithNodes | null> {
+    const { rowCount } = await this.db.query(
+      `UPDATE pools SET name = coalesce($2, name), description = CASE WHEN $3::bool THEN $4 ELSE description END,
+         region = coalesce($5, region), min_workers = coalesce($6, min_workers), max_workers = coalesce($7, max_workers)
+       WHERE id = $1`,
+      [
+        id,
+        patch.name ?? null,
+        'description' in patch,
+        patch.description ?? null,
+        patch.region ?? null,
+        patch.minWorkers ?? null,
+        patch.maxWorkers ?? null,
+      ],
+    );
+    return rowCount ? this.get(id) : null;
   }
 }

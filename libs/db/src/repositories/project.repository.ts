@@ -1,6 +1,6 @@
 import type { Page, Project } from '@verdict/contracts';
 import type { SqlExecutor } from '../sql-database.port';
-import { iso, num, paging } from './rows';
+import { iso, selectPage, Where } from './rows';
 
 export interface NewProject {
   workspaceId: string;
@@ -60,11 +60,52 @@ export class ProjectRepository {
   }
 
   async list(workspaceId: string, limit = 50, offset = 0): Promise<Page<Project>> {
-    const p = paging(limit, offset);
-    const { rows } = await this.db.query(
-      `SELECT *, count(*) OVER ()::int AS total FROM projects WHERE workspace_id = $1 ORDER BY name LIMIT $2 OFFSET $3`,
-      [workspaceId, p.limit, p.offset],
+    return selectPage(
+      this.db,
+      {
+        select: '*',
+        from: 'projects',
+        where: new Where().add('workspace_id = ?', workspaceId),
+        orderBy: 'lower(name), id',
+      },
+      { limit, offset },
+      toProject,
     );
-    return { items: rows.map(toProject), total: rows[0] ? num(rows[0].total) : 0, ...p };
+  }
+
+  /** Changes the given fields; returns null when the project is not in the workspace. */
+  async update(
+    workspaceId: string,
+    id: string,
+    patch: Partial<Omit<NewProject, 'workspaceId'>>,
+  ): Promise<Project | null> {
+    const { rows } = await this.db.query(
+      `UPDATE projects SET name = coalesce($3, name), slug = coalesce($4, slug),
+         description = CASE WHEN $5::bool THEN $6 ELSE description END,
+         repository_url = CASE WHEN $7::bool THEN $8 ELSE repository_url END,
+         default_branch = coalesce($9, default_branch)
+       WHERE workspace_id = $1 AND id = $2 RETURNING *`,
+      [
+        workspaceId,
+        id,
+        patch.name ?? null,
+        patch.slug ?? null,
+        'description' in patch,
+        patch.description ?? null,
+        'repositoryUrl' in patch,
+        patch.repositoryUrl ?? null,
+        patch.defaultBranch ?? null,
+      ],
+    );
+    return rows[0] ? toProject(rows[0]) : null;
+  }
+
+  /** Deletes the project and, by cascade, its suites, executions and results. */
+  async delete(workspaceId: string, id: string): Promise<boolean> {
+    const { rowCount } = await this.db.query('DELETE FROM projects WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+    ]);
+    return rowCount === 1;
   }
 }

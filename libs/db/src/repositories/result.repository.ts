@@ -1,7 +1,7 @@
 import type { Attempt, Page, ResultStatus, TestError, TestResult } from '@verdict/contracts';
 import type { SqlExecutor } from '../sql-database.port';
 import { uuidv7 } from '../uuid-v7';
-import { iso, num, paging } from './rows';
+import { iso, num, selectPage, Where } from './rows';
 
 export interface NewResult {
   executionId: string;
@@ -109,20 +109,27 @@ export class ResultRepository {
     return rows.map((r) => r.test_case_id);
   }
 
-  async listByExecution(
-    executionId: string,
-    limit = 100,
-    offset = 0,
-    status?: ResultStatus,
-  ): Promise<Page<TestResult>> {
-    const p = paging(limit, offset);
-    const { rows } = await this.db.query(
-      `SELECT *, count(*) OVER ()::int AS total FROM test_results
-       WHERE execution_id = $1 AND ($2::text IS NULL OR status = $2)
-       ORDER BY id LIMIT $3 OFFSET $4`,
-      [executionId, status ?? null, p.limit, p.offset],
+  /** Results with their test's name and file, filtered by execution and/or test case, newest first for a case. */
+  async list(
+    filter: { executionId?: string; testCaseId?: string; status?: ResultStatus; flaky?: boolean },
+    page: { limit: number; offset: number } = { limit: 100, offset: 0 },
+  ): Promise<Page<TestResult & { test: { name: string; filePath: string } }>> {
+    const where = new Where()
+      .add('r.execution_id = ?', filter.executionId)
+      .add('r.test_case_id = ?', filter.testCaseId)
+      .add('r.status = ?', filter.status)
+      .add('r.flaky = ?', filter.flaky);
+    return selectPage(
+      this.db,
+      {
+        select: 'r.*, c.name AS test_name, c.file_path AS test_file',
+        from: 'test_results r JOIN test_cases c ON c.id = r.test_case_id',
+        where,
+        orderBy: filter.executionId ? 'c.file_path, c.name, r.id' : 'r.id DESC',
+      },
+      page,
+      (r) => ({ ...toResult(r), test: { name: String(r.test_name), filePath: String(r.test_file) } }),
     );
-    return { items: rows.map(toResult), total: rows[0] ? num(rows[0].total) : 0, ...p };
   }
 
   async countByStatus(executionId: string): Promise<Record<ResultStatus, number>> {

@@ -1,5 +1,19 @@
 import type { ShardPlan } from '@verdict/contracts';
 import type { SqlExecutor } from '../sql-database.port';
+import { isoOrNull, num } from './rows';
+
+export interface ShardState {
+  index: number;
+  files: string[];
+  predictedMs: number;
+  status: 'queued' | 'running' | 'done' | 'cancelled';
+  nodeId: string | null;
+  node: string | null;
+  totalTests: number | null;
+  storedTests: number;
+  startedAt: string | null;
+  completedAt: string | null;
+}
 
 export interface ShardProgress {
   shards: number;
@@ -61,5 +75,36 @@ export class ShardRepository {
       [executionId],
     );
     return { shards: Number(rows[0].shards), done: Number(rows[0].done) };
+  }
+
+  /** Every shard not done yet ends cancelled. Returns how many. */
+  async cancelUnfinished(executionId: string): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `UPDATE execution_shards SET status = 'cancelled', completed_at = now()
+       WHERE execution_id = $1 AND status IN ('queued', 'running')`,
+      [executionId],
+    );
+    return rowCount;
+  }
+
+  /** The execution's shards, with the node that ran each. */
+  async list(executionId: string): Promise<ShardState[]> {
+    const { rows } = await this.db.query(
+      `SELECT s.*, n.name AS node_name FROM execution_shards s LEFT JOIN nodes n ON n.id = s.node_id
+       WHERE s.execution_id = $1 ORDER BY s.shard_index`,
+      [executionId],
+    );
+    return rows.map((r) => ({
+      index: num(r.shard_index),
+      files: r.files as string[],
+      predictedMs: num(r.predicted_ms),
+      status: r.status as ShardState['status'],
+      nodeId: (r.node_id as string) ?? null,
+      node: (r.node_name as string) ?? null,
+      totalTests: r.total_tests === null ? null : num(r.total_tests),
+      storedTests: num(r.stored_tests),
+      startedAt: isoOrNull(r.started_at),
+      completedAt: isoOrNull(r.completed_at),
+    }));
   }
 }

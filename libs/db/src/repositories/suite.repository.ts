@@ -3,11 +3,12 @@ import {
   SuiteMetadata,
   SuiteSelectors,
   type SuiteRun,
+  type Page,
   type SuiteType,
   type TestSuite,
 } from '@verdict/contracts';
 import type { SqlExecutor } from '../sql-database.port';
-import { iso } from './rows';
+import { iso, selectPage, Where } from './rows';
 
 export interface NewSuite {
   workspaceId: string;
@@ -78,5 +79,65 @@ export class SuiteRepository {
       id,
     ]);
     return rows[0] ? toSuite(rows[0]) : null;
+  }
+
+  async list(
+    workspaceId: string,
+    filter: { projectId?: string; isActive?: boolean },
+    page: { limit: number; offset: number },
+  ): Promise<Page<TestSuite>> {
+    const where = new Where()
+      .add('workspace_id = ?', workspaceId)
+      .add('project_id = ?', filter.projectId)
+      .add('is_active = ?', filter.isActive);
+    return selectPage(
+      this.db,
+      { select: '*', from: 'test_suites', where, orderBy: 'lower(name), id' },
+      page,
+      toSuite,
+    );
+  }
+
+  /**
+   * Replaces the given parts (run, config and selectors are replaced whole, already merged by the
+   * caller) and returns the suite, or null when it is not in the workspace.
+   */
+  async update(
+    workspaceId: string,
+    id: string,
+    patch: Partial<
+      Pick<TestSuite, 'name' | 'description' | 'type' | 'run' | 'config' | 'selectors' | 'isActive'>
+    >,
+  ): Promise<TestSuite | null> {
+    const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+    const { rows } = await this.db.query(
+      `UPDATE test_suites SET name = coalesce($3, name),
+         description = CASE WHEN $4::bool THEN $5 ELSE description END,
+         type = coalesce($6, type), run = coalesce($7::jsonb, run), config = coalesce($8::jsonb, config),
+         selectors = coalesce($9::jsonb, selectors), is_active = coalesce($10, is_active)
+       WHERE workspace_id = $1 AND id = $2 RETURNING *`,
+      [
+        workspaceId,
+        id,
+        patch.name ?? null,
+        'description' in patch,
+        patch.description ?? null,
+        patch.type ?? null,
+        json(patch.run),
+        json(patch.config),
+        json(patch.selectors),
+        patch.isActive ?? null,
+      ],
+    );
+    return rows[0] ? toSuite(rows[0]) : null;
+  }
+
+  /** Deletes the suite with its cases, executions and results. */
+  async delete(workspaceId: string, id: string): Promise<boolean> {
+    const { rowCount } = await this.db.query('DELETE FROM test_suites WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+    ]);
+    return rowCount === 1;
   }
 }

@@ -1,4 +1,34 @@
+import type { CasePriority, Page, TestCase } from '@verdict/contracts';
 import type { SqlExecutor } from '../sql-database.port';
+import { iso, isoOrNull, num, selectPage, Where } from './rows';
+
+export type TestCaseWithStatus = TestCase & { lastStatus: string | null };
+
+type Row = Record<string, unknown>;
+const toTestCase = (r: Row): TestCaseWithStatus => ({
+  id: String(r.id),
+  suiteId: String(r.suite_id),
+  name: String(r.name),
+  description: (r.description as string) ?? null,
+  filePath: String(r.file_path),
+  lineNumber: r.line_number === null || r.line_number === undefined ? null : num(r.line_number),
+  assertions: r.assertions as TestCase['assertions'],
+  requirements: r.requirements as TestCase['requirements'],
+  config: r.config as TestCase['config'],
+  tags: (r.tags as string[]) ?? [],
+  priority: r.priority as CasePriority,
+  coverage: r.coverage as TestCase['coverage'],
+  history: {
+    runs: num(r.runs),
+    passes: num(r.passes),
+    failures: num(r.failures),
+    avgDuration: num(r.avg_duration_ms),
+    lastFailure: isoOrNull(r.last_failure_at),
+  },
+  lastStatus: (r.last_status as string) ?? null,
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+});
 
 export interface CaseIdentity {
   testKey: string;
@@ -48,5 +78,35 @@ export class TestCaseRepository {
       [suiteId, unique.map((c) => c.testKey), unique.map((c) => c.name), unique.map((c) => c.filePath)],
     );
     return new Map(rows.map((r) => [r.test_key, r.id]));
+  }
+
+  /** A suite's cases by file and name; `search` matches name or file, case-insensitively. */
+  async list(
+    suiteId: string,
+    filter: { search?: string; lastStatus?: string },
+    page: { limit: number; offset: number },
+  ): Promise<Page<TestCaseWithStatus>> {
+    const where = new Where()
+      .add('suite_id = ?', suiteId)
+      .add(
+        `(name ILIKE ? OR file_path ILIKE ?)`,
+        filter.search === undefined ? undefined : `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`,
+      )
+      .add('last_status = ?', filter.lastStatus);
+    return selectPage(
+      this.db,
+      { select: '*', from: 'test_cases', where, orderBy: 'file_path, name, id' },
+      page,
+      toTestCase,
+    );
+  }
+
+  /** One case, only when its suite belongs to the workspace. */
+  async get(workspaceId: string, id: string): Promise<TestCaseWithStatus | null> {
+    const { rows } = await this.db.query(
+      `SELECT c.* FROM test_cases c JOIN test_suites s ON s.id = c.suite_id WHERE c.id = $1 AND s.workspace_id = $2`,
+      [id, workspaceId],
+    );
+    return rows[0] ? toTestCase(rows[0]) : null;
   }
 }

@@ -335,7 +335,7 @@ export function databaseContract(adapter: string, create: () => Promise<Database
           pending: 0,
           broken: 0,
         });
-        const page = await repo.listByExecution(exec.id, 10, 0, 'failed');
+        const page = await repo.list({ executionId: exec.id, status: 'failed' }, { limit: 10, offset: 0 });
         expect(page.total).toBe(5);
         const first = page.items.find((r) => r.testCaseId === ids.get('a.spec.ts::t0'));
         expect(first?.error).toEqual({

@@ -1,0 +1,240 @@
+import type { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import {
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+  type Workspace,
+} from '@verdict/contracts';
+import type { Logger } from '@verdict/config';
+
+/** Who is asking, resolved once per request. Authentication (issue #5) narrows this further. */
+export interface RequestContext {
+  workspace: Workspace;
+}
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+/**
+ * One API operation: its path, the zod schemas of its path parameters, query and body, the
+ * schema of its answer, and the handler. The same object routes requests, validates them and
+ * writes the OpenAPI document, so the three cannot drift apart.
+ */
+export interface ApiRoute {
+  method: Method;
+  /** Express-style path under /api/v1, e.g. /projects/:projectId */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  /** Success status: 200 unless given (201 for creations, 202 for accepted, 204 for no content). */
+  status?: 200 | 201 | 202 | 204;
+  /** For 201: where the created resource lives. */
+  location?: (result: never) => string;
+  handler: (input: { params: never; query: never; body: never; ctx: RequestContext }) => Promise<unknown>;
+}
+
+/** Typed at definition, erased in the route table. */
+export function route<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R = unknown,
+>(spec: {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: z.ZodType;
+  status?: 200 | 201 | 202 | 204;
+  location?: (result: R) => string;
+  handler: (input: {
+    params: P extends z.ZodObject ? z.output<P> : Record<string, never>;
+    query: Q extends z.ZodObject ? z.output<Q> : Record<string, never>;
+    body: B extends z.ZodType ? z.output<B> : undefined;
+    ctx: RequestContext;
+  }) => Promise<R>;
+}): ApiRoute {
+  return spec as unknown as ApiRoute;
+}
+
+/** A request that fails its schema: every issue, each with the field it is about. */
+export class RequestValidationError extends ValidationError {
+  constructor(
+    readonly location: 'path' | 'query' | 'body',
+    readonly issues: { field: string; message: string }[],
+  ) {
+    super(
+      `${location === 'path' ? 'path parameter' : location} ${issues[0].field}: ${issues[0].message}`,
+      issues[0].field,
+    );
+  }
+}
+
+function fieldOf(location: string, path: PropertyKey[]): string {
+  const parts = path.map(String);
+  if (location === 'body') return parts.length ? parts.join('.') : 'body';
+  return parts.join('.') || location;
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, location: 'path' | 'query' | 'body'): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new RequestValidationError(
+    location,
+    r.error.issues.map((i) => ({ field: fieldOf(location, i.path), message: i.message })),
+  );
+}
+
+/** Registers every route on the router: validation in, JSON out, errors to next(). */
+export function mountRoutes(
+  router: Router,
+  routes: ApiRoute[],
+  resolveContext: (req: Request) => Promise<RequestContext>,
+): void {
+  for (const r of routes) {
+    router[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const params = r.params ? parseOrThrow(r.params, req.params, 'path') : {};
+        const query = r.query ? parseOrThrow(r.query, req.query, 'query') : {};
+        let body: unknown;
+        if (r.body) {
+          const hasBody =
+            Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+          if (hasBody && !req.is('application/json'))
+            throw new ProblemError(
+              415,
+              'Unsupported Media Type',
+              'send the body as JSON with Content-Type: application/json',
+            );
+          body = parseOrThrow(r.body, hasBody ? req.body : {}, 'body');
+        }
+        const ctx = await resolveContext(req);
+        const result = await r.handler({ params, query, body, ctx } as never);
+        const status = r.status ?? 200;
+        if (status === 204) return void res.status(204).end();
+        if (status === 201 && r.location) res.location(`${req.baseUrl}${r.location(result as never)}`);
+        res.status(status).json(result);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+}
+
+/** An HTTP answer that is not a domain error (415, 413…). */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code?: string;
+  field?: string;
+  errors?: { field: string; message: string }[];
+}
+
+/** The unique constraints a client can break, and the field each is about. */
+const UNIQUE_FIELDS: Record<string, string> = {
+  projects_workspace_slug_unique: 'slug',
+  test_suites_name_unique: 'name',
+  test_environments_name_unique: 'name',
+  pools_name_key: 'name',
+};
+
+/** Maps any error to RFC 9457 problem details: the one place errors become HTTP. */
+export function toProblem(error: unknown): Problem {
+  const base = (status: number, title: string, detail: string, extra: Partial<Problem> = {}): Problem => ({
+    type: 'about:blank',
+    title,
+    status,
+    detail,
+    ...extra,
+  });
+  if (error instanceof RequestValidationError)
+    return base(400, 'Bad Request', error.message, {
+      code: error.code,
+      field: error.field,
+      errors: error.issues,
+    });
+  if (error instanceof ValidationError)
+    return base(400, 'Bad Request', error.message, {
+      code: error.code,
+      field: error.field,
+      errors: error.field ? [{ field: error.field, message: error.message }] : undefined,
+    });
+  if (error instanceof NotFoundError) return base(404, 'Not Found', error.message, { code: error.code });
+  if (error instanceof ConflictError)
+    return base(409, 'Conflict', error.message, { code: error.code, field: error.details.field as string });
+  if (error instanceof UnavailableError)
+    return base(503, 'Service Unavailable', error.message, { code: error.code });
+  if (error instanceof DomainError) return base(400, 'Bad Request', error.message, { code: error.code });
+  if (error instanceof ProblemError) return base(error.status, error.title, error.detail);
+  const e = error as { code?: string; constraint?: string; type?: string; status?: number; detail?: string };
+  if (e?.type === 'entity.parse.failed')
+    return base(400, 'Bad Request', `the body is not valid JSON: ${(error as Error).message}`, {
+      field: 'body',
+    });
+  if (e?.type === 'entity.too.large') return base(413, 'Content Too Large', 'the body is larger than 1 MB');
+  if (e?.code === '23505') {
+    const field =
+      (e.constraint && UNIQUE_FIELDS[e.constraint]) ??
+      /Key \((?:[^)]*, )?([^),]+)\)/.exec(e.detail ?? '')?.[1];
+    return base(409, 'Conflict', `${field ?? 'a field'} is already taken${e.detail ? `: ${e.detail}` : ''}`, {
+      code: 'conflict',
+      field,
+    });
+  }
+  if (e?.code === '23514' || e?.code === '22P02')
+    return base(400, 'Bad Request', (error as Error).message, { code: 'validation_failed' });
+  return base(500, 'Internal Server Error', 'an unexpected error happened; it is logged with this request', {
+    code: 'internal',
+  });
+}
+
+export function problemHandler(log: Logger) {
+  // Express recognises error handlers by their four parameters.
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const problem = { ...toProblem(error), instance: req.originalUrl };
+    if (problem.status >= 500) log.error({ err: error, url: req.originalUrl }, 'API request failed');
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  };
+}
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  code: z.string().optional(),
+  field: z.string().optional().describe('The request field that is wrong, as a dotted path'),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
+/** A page of any item schema: the shape every list endpoint answers with. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import {
+  Heartbeat,
+  LifecycleEvent,
+  LifecycleLog,
+  NodeStatus,
+  Pool,
+  Timestamp,
+  ValidationError,
+  WorkerNode,
+} from '@verdict/contracts';
+import { NodeRepository, PoolRepository, type SqlDatabase } from '@verdict/db';
+import { pageOf, route } from '../http';
+import { found, idParam, nonEmpty, PageQuery, patchOf } from './common';
+
+const PoolShape = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
+  description: z.string().max(10_000).nullable().optional(),
+  region: z.string().min(1).max(100).optional(),
+  minWorkers: z.number().int().min(0).max(10_000).optional(),
+  maxWorkers: z.number().int().min(1).max(10_000).optional(),
+});
+const minLeMax = (p: { minWorkers?: number; maxWorkers?: number }) =>
+  p.minWorkers === undefined || p.maxWorkers === undefined || p.minWorkers <= p.maxWorkers;
+const PoolBody = PoolShape.strict().refine(minLeMax, {
+  message: 'minWorkers must not exceed maxWorkers',
+  path: ['minWorkers'],
+});
+const PoolItem = Pool.and(z.object({ nodes: z.record(NodeStatus, z.number().int()) }));
+
+export function fleetRoutes(db: SqlDatabase) {
+  const nodes = new NodeRepository(db);
+  const pools = new PoolRepository(db);
+  const nodeParams = idParam('nodeId');
+  const poolParams = idParam('poolId');
+  const node = (id: string) => found('node', id, nodes.get(id));
+  return [
+    route({
+      method: 'get',
+      path: '/nodes',
+      tag: 'fleet',
+      summary: 'Worker nodes, by pool and status',
+      query: PageQuery.extend({ pool: z.string().min(1).optional(), status: NodeStatus.optional() }),
+      response: pageOf(WorkerNode),
+      handler: ({ query }) => nodes.list(query, query),
+    }),
+    route({
+      method: 'get',
+      path: '/nodes/:nodeId',
+      tag: 'fleet',
+      summary: 'A worker node',
+      params: nodeParams,
+      response: WorkerNode,
+      handler: ({ params }) => node(params.nodeId),
+    }),
+    route({
+      method: 'get',
+      path: '/nodes/:nodeId/heartbeats',
+      tag: 'fleet',
+      summary: "A node's heartbeats, newest first (status, job, CPU, memory)",
+      params: nodeParams,
+      query: PageQuery,
+      response: pageOf(Heartbeat),
+      handler: async ({ params, query }) => {
+        await node(params.nodeId);
+        return nodes.heartbeats(params.nodeId, query);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/nodes/:nodeId/lifecycle',
+      tag: 'fleet',
+      summary: "A node's lifecycle log (REGISTERED, CAME_ONLINE, WENT_OFFLINE…), oldest first",
+      params: nodeParams,
+      query: PageQuery,
+      response: pageOf(LifecycleLog),
+      handler: async ({ params, query }) => {
+        await node(params.nodeId);
+        return nodes.lifecycleLogs({ nodeId: params.nodeId }, query);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/lifecycle-logs',
+      tag: 'fleet',
+      summary: 'The lifecycle log of the whole fleet, by event type and time',
+      query: PageQuery.extend({ eventType: LifecycleEvent.optional(), since: Timestamp.optional() }),
+      response: pageOf(LifecycleLog),
+      handler: ({ query }) => nodes.lifecycleLogs(query, query),
+    }),
+    route({
+      method: 'post',
+      path: '/pools',
+      tag: 'fleet',
+      summary: 'Create a worker pool with its min and max workers',
+      body: PoolBody,
+      response: PoolItem,
+      status: 201,
+      location: (p: Pool) => `/pools/${p.id}`,
+      handler: ({ body }) => pools.create(body),
+    }),
+    route({
+      method: 'get',
+      path: '/pools',
+      tag: 'fleet',
+      summary: 'Worker pools with their bounds and nodes by status',
+      query: PageQuery,
+      response: pageOf(PoolItem),
+      handler: ({ query }) => pools.list(query),
+    }),
+    route({
+      method: 'get',
+      path: '/pools/:poolId',
+      tag: 'fleet',
+      summary: 'A worker pool',
+      params: poolParams,
+      response: PoolItem,
+      handler: ({ params }) => found('pool', params.poolId, pools.get(params.poolId)),
+    }),
+    route({
+      method: 'patch',
+      path: '/pools/:poolId',
+      tag: 'fleet',
+      summary: "Change a pool's description, region or bounds",
+      params: poolParams,
+      body: nonEmpty(patchOf(PoolShape)),
+      response: PoolItem,
+      handler: async ({ params, body }) => {
+        const current = await found('pool', params.poolId, pools.get(params.poolId));
+        const next = { minWorkers: current.minWorkers, maxWorkers: current.maxWorkers, ...body };
+        if (!minLeMax(next))
+          throw new ValidationError(
+            `minWorkers (${next.minWorkers}) must not exceed maxWorkers (${next.maxWorkers})`,
+            'minWorkers',
+          );
+        return found('pool', params.poolId, pools.update(params.poolId, body));
+      },
+    }),
+  ];
+}
