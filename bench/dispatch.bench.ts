@@ -35,6 +35,7 @@ async function measure(mode: string, env: Record<string, string>, db: SqlDatabas
     locks,
     log,
     offlineAfterMs: 60_000,
+    dataDir: config.dataDir,
   });
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-dispatch-project-'));
   fs.mkdirSync(path.join(project, 'test'));

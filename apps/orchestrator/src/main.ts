@@ -18,6 +18,7 @@ runService('orchestrator', async (config, log) => {
     locks,
     log,
     offlineAfterMs: config.fleet.offlineAfterMs,
+    dataDir: config.dataDir,
   });
   const app = createApi({ db: platform.db, queue, log, defaultWorkspace: DEFAULT_WORKSPACE.slug });
   return { platform, stop: () => orchestrator.stop(), app };

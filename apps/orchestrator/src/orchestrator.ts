@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { MessageBus, Subscription } from '@verdict/bus';
 import type { Logger } from '@verdict/config';
 import type { SqlDatabase } from '@verdict/db';
 import type { JobQueue, LockManager } from '@verdict/queue';
+import { GitCheckouts } from '@verdict/sources';
 import { OfflineSweeper } from './fleet/offline-sweeper';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { planExecutionHandler } from './plan-execution/plan-execution.handler';
@@ -19,6 +21,8 @@ export async function startOrchestrator(deps: {
   locks: LockManager;
   log: Logger;
   offlineAfterMs: number;
+  /** Where git sources are mirrored and checked out for planning. */
+  dataDir: string;
 }): Promise<Orchestrator> {
   const log = deps.log.child({ service: 'orchestrator' });
   const relay = new OutboxRelay(deps.db, deps.bus, log);
@@ -30,7 +34,13 @@ export async function startOrchestrator(deps: {
       queue: 'orchestrator.plan',
       bindings: [{ exchange: 'test.execution', pattern: 'request.new' }],
       prefetch: 4,
-      handler: planExecutionHandler({ db: deps.db, queue: deps.queue, log, onPlanned: () => relay.nudge() }),
+      handler: planExecutionHandler({
+        db: deps.db,
+        queue: deps.queue,
+        git: new GitCheckouts({ root: path.join(deps.dataDir, 'git') }),
+        log,
+        onPlanned: () => relay.nudge(),
+      }),
     }),
   ];
   return {

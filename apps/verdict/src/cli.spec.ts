@@ -97,7 +97,17 @@ describe('verdict CLI', () => {
       ]);
       const missing = await fetch(`${url}/nope`);
       expect(missing.status).toBe(404);
-      expect(missing.headers.get('content-type')).toBe('application/problem+json');
+      expect(missing.headers.get('content-type')).toContain('application/problem+json');
+      // The API is served by the same process, on the seeded default workspace.
+      const openapi = (await (await fetch(`${url}/api/v1/openapi.json`)).json()) as { openapi: string };
+      expect(openapi.openapi).toBe('3.1.0');
+      const project = await fetch(`${url}/api/v1/projects`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Shop', slug: 'shop' }),
+      });
+      expect(project.status).toBe(201);
+      expect(((await (await fetch(`${url}/api/v1/projects`)).json()) as { total: number }).total).toBe(1);
       child.kill('SIGTERM');
       const code = await new Promise((r) => child.once('exit', r));
       expect(code).toBe(0);

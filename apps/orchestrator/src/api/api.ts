@@ -72,6 +72,16 @@ export function createApi(deps: ApiDeps): express.Express {
   });
   router.use(problemHandler(deps.log));
   app.use(API_PREFIX, router);
+  app.use((req, _res, next) =>
+    next(
+      new ProblemError(
+        404,
+        'Not Found',
+        `no route ${req.method} ${req.path}; the API is under ${API_PREFIX}`,
+      ),
+    ),
+  );
+  app.use(problemHandler(deps.log));
   return app;
 }
 

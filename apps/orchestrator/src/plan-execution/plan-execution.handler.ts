@@ -16,6 +16,7 @@ import {
   type SqlDatabase,
 } from '@verdict/db';
 import type { JobQueue } from '@verdict/queue';
+import { GitError, type GitCheckouts } from '@verdict/sources';
 import type { z } from 'zod';
 import { fileDurations } from './file-durations';
 import { selectFiles } from './select-files';
@@ -32,6 +33,8 @@ export function shardJobId(executionId: string, shardIndex: number): string {
 export interface PlanDeps {
   db: SqlDatabase;
   queue: JobQueue;
+  /** Checkouts of git sources, to select their files at the commit the run is pinned to. */
+  git: GitCheckouts;
   log: Logger;
   onPlanned?: () => void;
 }
@@ -54,17 +57,24 @@ export function planExecutionHandler(deps: PlanDeps) {
     const log = deps.log.child({ correlationId: execution.id });
 
     let plan = execution.plan;
+    let commit = execution.trigger.commit ?? null;
     if (!plan) {
       let files: string[];
       try {
-        files = await selectFiles(suite.run.source, suite.selectors);
+        let source = suite.run.source;
+        if (source.type === 'git') {
+          commit ??= await deps.git.resolve(source.url, source.ref);
+          source = { type: 'local', path: await deps.git.checkout(source.url, commit) };
+        }
+        files = await selectFiles(source, suite.selectors);
         if (files.length === 0)
           throw new ValidationError(
             `no test files match ${JSON.stringify(suite.selectors.include)} in ${JSON.stringify(suite.run.source)}`,
             'selectors.include',
           );
       } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
+        // A wrong ref, a repository that is not there or will not let us in: the run cannot start.
+        if (!(error instanceof ValidationError) && !(error instanceof GitError)) throw error;
         await failExecution(deps.db, execution.id, execution.suiteId, execution.workspaceId, error.message);
         log.warn({ err: error.message }, 'execution failed before it started');
         return;
@@ -85,7 +95,7 @@ export function planExecutionHandler(deps: PlanDeps) {
       const stored = await deps.db.transaction(async (tx) => {
         if (!(await new ExecutionRepository(tx).transition(execution.id, ['queued'], 'running')))
           return false;
-        await new ExecutionRepository(tx).setPlan(execution.id, plan!, 0);
+        await new ExecutionRepository(tx).setPlan(execution.id, plan!, 0, commit);
         await new ShardRepository(tx).createAll(
           execution.id,
           plan!,
@@ -116,6 +126,7 @@ export function planExecutionHandler(deps: PlanDeps) {
         run: suite.run,
         timeoutMs: suite.config.timeout,
         retries: execution.config.retries,
+        commit: suite.run.source.type === 'git' ? commit : null,
       };
       await deps.queue.enqueue({
         id: shardJobId(execution.id, shard.index),

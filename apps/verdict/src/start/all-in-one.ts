@@ -26,6 +26,7 @@ export async function startServices(
     locks: coordination.locks,
     log,
     offlineAfterMs: config.fleet.offlineAfterMs,
+    dataDir: config.dataDir,
   });
   const ingestion = await startIngestion({
     db,

@@ -2,11 +2,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MessageBus } from '@verdict/bus';
 import type { Logger } from '@verdict/config';
-import { ShardJob, type LogLevel } from '@verdict/contracts';
+import { ShardJob, UnavailableError, ValidationError, type LogLevel } from '@verdict/contracts';
 import { ExecutionRepository, NodeRepository, ShardRepository, type SqlDatabase } from '@verdict/db';
 import type { JobQueue, Lease } from '@verdict/queue';
+import { GitCheckouts, GitError } from '@verdict/sources';
 import { LogBatcher } from '../run-shard/log-batcher';
-import { runShard } from '../run-shard/shard-runner';
+import { brokenFile, runShard } from '../run-shard/shard-runner';
 import { publishResults } from './publish-results';
 
 export interface WorkerAgentOptions {
@@ -34,6 +35,7 @@ export class WorkerAgent {
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
   private current: { lease: Lease; abort: AbortController } | null = null;
+  private git?: GitCheckouts;
 
   constructor(
     private readonly deps: { db: SqlDatabase; bus: MessageBus; queue: JobQueue; log: Logger },
@@ -42,6 +44,11 @@ export class WorkerAgent {
 
   get id(): string | null {
     return this.nodeId;
+  }
+
+  /** Whether a shard is running on this worker now. */
+  get busy(): boolean {
+    return this.current !== null;
   }
 
   async start(): Promise<void> {
@@ -149,13 +156,33 @@ export class WorkerAgent {
     });
     try {
       await new ShardRepository(this.deps.db).markRunning(job.executionId, job.shardIndex, this.nodeId);
-      if (job.run.source.type !== 'local')
-        throw new Error('git sources are not checked out by this worker yet');
+      const cwd = await this.sourceDir(job).catch((error: Error) => {
+        // A source that cannot be checked out fails its tests with the reason, visibly.
+        if (
+          error instanceof GitError ||
+          error instanceof ValidationError ||
+          error instanceof UnavailableError
+        )
+          return error;
+        throw error;
+      });
+      if (cwd instanceof Error) {
+        const reason = `the source could not be checked out: ${cwd.message}`;
+        logs.note(reason, 'error');
+        await logs.close();
+        await publishResults(
+          this.deps.bus,
+          { ...job, nodeId: this.nodeId },
+          job.files.map((f) => brokenFile(f, reason, 0)),
+        );
+        await this.deps.queue.ack(lease);
+        return;
+      }
       const outcome = await runShard(
         {
           shardIndex: job.shardIndex,
           files: job.files,
-          cwd: job.run.source.path,
+          cwd,
           command: job.run.command,
           reportFormat: job.run.reportFormat,
           env: {
@@ -201,6 +228,14 @@ export class WorkerAgent {
       clearInterval(renew);
       this.current = null;
     }
+  }
+
+  /** Where the shard runs: a local source in place, a git source checked out at the planned commit. */
+  private async sourceDir(job: ShardJob): Promise<string> {
+    const source = job.run.source;
+    if (source.type === 'local') return source.path;
+    this.git ??= new GitCheckouts({ root: path.join(this.opts.workDir, 'git'), env: this.opts.baseEnv });
+    return this.git.checkout(source.url, job.commit ?? (await this.git.resolve(source.url, source.ref)));
   }
 
   /** Stops leasing; waits up to graceMs for the running shard, then gives it back; goes INACTIVE. */

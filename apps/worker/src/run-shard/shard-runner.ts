@@ -55,6 +55,21 @@ function describeExit(o: ProcessOutcome, tail: string[]): string {
   return `the command exited with code ${o.exitCode}${last}`;
 }
 
+/** The result of a file whose tests could not run or report: broken, with the reason. */
+export function brokenFile(file: string, reason: string, durationMs: number): ShardTestResult {
+  const error: TestError = { name: 'ShardError', message: reason, stack: '' };
+  return {
+    testKey: `${file}::(no results)`,
+    name: '(no results)',
+    filePath: file,
+    status: 'broken',
+    duration: { setup: 0, execution: durationMs, teardown: 0, total: durationMs },
+    error,
+    attempts: [{ attempt: 1, status: 'broken', duration: durationMs, error }],
+    flaky: false,
+  };
+}
+
 /**
  * Runs one shard: the suite's command over the shard's files, its report parsed, failed tests
  * run again up to `retries` times. Every file of the shard ends with results: when the command
@@ -107,20 +122,6 @@ export async function runShard(
     } catch (error) {
       return { tests: [], failure: `${(error as Error).message} (${describeExit(outcome, tail)})`, outcome };
     }
-  };
-
-  const brokenFile = (file: string, reason: string, durationMs: number): ShardTestResult => {
-    const error: TestError = { name: 'ShardError', message: reason, stack: '' };
-    return {
-      testKey: `${file}::(no results)`,
-      name: '(no results)',
-      filePath: file,
-      status: 'broken',
-      duration: { setup: 0, execution: durationMs, teardown: 0, total: durationMs },
-      error,
-      attempts: [{ attempt: 1, status: 'broken', duration: durationMs, error }],
-      flaky: false,
-    };
   };
 
   const first = await runOnce(spec.files, 1);

@@ -12,5 +12,11 @@ export const ShardJob = z.object({
   run: SuiteRun,
   timeoutMs: z.number().int().min(1),
   retries: z.number().int().min(0),
+  /** For a git source: the commit every shard runs, resolved once by the planner. */
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/)
+    .nullable()
+    .default(null),
 });
 export type ShardJob = z.infer<typeof ShardJob>;

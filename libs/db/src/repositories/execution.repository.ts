@@ -164,11 +164,14 @@ export class ExecutionRepository {
     return rowCount === 1;
   }
 
-  async setPlan(id: string, plan: ShardPlan, total: number): Promise<void> {
-    await this.db.query('UPDATE test_executions SET plan = $2, total = $3, pending = $3 WHERE id = $1', [
-      id,
-      JSON.stringify(plan),
-      total,
-    ]);
+  /** Stores the plan; for a git source also the commit it was planned at, when the trigger named none. */
+  async setPlan(id: string, plan: ShardPlan, total: number, commit: string | null = null): Promise<void> {
+    await this.db.query(
+      `UPDATE test_executions SET plan = $2, total = $3, pending = $3,
+         commit_sha = coalesce(commit_sha, $4::text),
+         trigger = CASE WHEN $4::text IS NULL OR trigger ? 'commit' THEN trigger ELSE trigger || jsonb_build_object('commit', $4::text) END
+       WHERE id = $1`,
+      [id, JSON.stringify(plan), total, commit],
+    );
   }
 }
