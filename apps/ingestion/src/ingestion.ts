@@ -7,7 +7,10 @@ import type { Cache } from '@verdict/queue';
 import { onLogBatchHandler } from './on-log-batch/on-log-batch.handler';
 import { onResultBatchHandler } from './on-result-batch/on-result-batch.handler';
 
-/** Ingestion's consumers: results (2 batches at once: see docs/benchmarks.md) and logs. */
+/**
+ * Ingestion's consumers: results (16 messages unacked at most, stored in groups of up to 8 per
+ * transaction, 2 transactions at once: see docs/benchmarks.md) and logs.
+ */
 export async function startIngestion(deps: {
   db: SqlDatabase;
   bus: MessageBus;
@@ -22,7 +25,7 @@ export async function startIngestion(deps: {
     await deps.bus.subscribe({
       queue: 'ingestion.results',
       bindings: [{ exchange: 'test.results', pattern: 'result.*' }],
-      prefetch: 2,
+      prefetch: 16,
       handler: onResultBatchHandler({ ...deps, log }),
     }),
     await deps.bus.subscribe({

@@ -39,9 +39,10 @@ describe('verdict CLI', () => {
       [3, false],
       [4, false],
       [5, false],
+      [6, false],
     ]);
 
-    expect((await verdict(dataDir, ['db', 'migrate'])).stdout).toContain('applied 0005_execution_shards');
+    expect((await verdict(dataDir, ['db', 'migrate'])).stdout).toContain('applied 0006_ingestion_write_path');
     const seeded = await verdict(dataDir, ['db', 'seed']);
     expect(seeded.stdout).toContain('created user admin');
     expect(seeded.stdout).toMatch(/admin password \(shown once, stored hashed\): \S{16}/);
@@ -49,7 +50,7 @@ describe('verdict CLI', () => {
     expect(JSON.parse(again.stdout)).toEqual({ created: [] });
 
     const back = await verdict(dataDir, ['db', 'rollback']);
-    expect(back.stdout).toBe('reverted 0005_execution_shards\n');
+    expect(back.stdout).toBe('reverted 0006_ingestion_write_path\n');
   }, 120_000);
 
   it('refuses bad input with a message that says how to fix it, and a non-zero exit', async () => {

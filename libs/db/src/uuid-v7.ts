@@ -1,7 +1,20 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+
+// Random bytes drawn 4 KiB at a time: one system call per 256 ids instead of one or two per id
+// (per-id calls were the largest single cost of ingesting results; docs/benchmarks.md).
+const pool = Buffer.alloc(4096);
+let offset = pool.length;
+function random(n: number): Buffer {
+  if (offset + n > pool.length) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  offset += n;
+  return pool.subarray(offset - n, offset);
+}
 
 /**
  * A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then a counter and
@@ -15,9 +28,9 @@ export function uuidv7(now = Date.now()): string {
     now = lastMs;
   } else {
     lastMs = now;
-    seq = randomBytes(2).readUInt16BE(0) & 0x3ff;
+    seq = random(2).readUInt16BE(0) & 0x3ff;
   }
-  const b = randomBytes(16);
+  const b = Buffer.from(random(16));
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (seq >> 8);
   b[7] = seq & 0xff;

@@ -123,6 +123,43 @@ describe('onResultBatchHandler', () => {
     ]);
   });
 
+  it('stores messages that arrive together in one transaction; a bad one fails alone', async () => {
+    const poison = batch(1, 'passed', 0, 1, 2);
+    (poison.payload as { results: { name: string }[] }).results[0].name = 'x'.repeat(2000); // longer than the column
+    const outcomes = await Promise.allSettled([
+      handle(batch(0, 'passed', 0, 2, 3)),
+      handle(poison),
+      handle(batch(0, 'failed', 2, 1, 3)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const e = (await new ExecutionRepository(db).get(ctx.executionId))!;
+    expect(e.progress).toMatchObject({ completed: 3, passed: 2, failed: 1 });
+    expect(e.status).toBe('running'); // shard 1 is still to come
+    await handle(batch(1, 'passed', 0, 2, 2));
+    expect((await new ExecutionRepository(db).get(ctx.executionId))!.status).toBe('failed');
+    expect(await outboxCompleted()).toBe(1);
+  });
+
+  it('counts a test run twice in one group once in its history, and a later run on top', async () => {
+    const b = batch(0, 'passed', 0, 2, 2);
+    await Promise.all([handle(b), handle(b)]);
+    const history = async () =>
+      (
+        await db.query<{ runs: number; passes: number }>(
+          `SELECT runs, passes FROM test_cases WHERE test_key = 'f0::t0'`,
+        )
+      ).rows[0];
+    expect(await history()).toEqual({ runs: 1, passes: 1 });
+    const next = await new ExecutionRepository(db).create({
+      workspaceId: ctx.ws.id,
+      suiteId: ctx.suite.id,
+      trigger: { type: 'manual', source: 'test' },
+      config: { parallel: true, workers: 1, timeout: 1000, retries: 0, dryRun: false, debug: false },
+    });
+    await handle({ ...b, payload: { ...(b.payload as object), executionId: next.id } });
+    expect(await history()).toEqual({ runs: 2, passes: 2 });
+  });
+
   it('ignores results of an execution that no longer exists', async () => {
     await db.query('DELETE FROM test_executions');
     await expect(handle(batch(0, 'passed', 0, 1, 1))).resolves.toBeUndefined();

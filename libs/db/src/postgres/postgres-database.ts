@@ -15,6 +15,10 @@ export interface PostgresOptions {
   onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPES = /[\\\t\n\r]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 /** COPY text format: \N for null, backslash escapes for the characters that delimit rows and fields. */
 function copyField(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
@@ -26,7 +30,7 @@ function copyField(v: unknown): string {
         : typeof v === 'object'
           ? JSON.stringify(v)
           : String(v);
-  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, (c) => ESCAPED[c]) : s;
 }
 
 async function copyInto(

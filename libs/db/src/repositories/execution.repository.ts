@@ -107,6 +107,16 @@ export class ExecutionRepository {
     return rows[0] ? toExecution(rows[0]) : null;
   }
 
+  /**
+   * The execution, locked against deletion until the transaction ends (FOR KEY SHARE: updates
+   * of its counters by other transactions still go ahead). test_results has no foreign key to
+   * it (migration 0006); ingestion takes this lock once per batch instead.
+   */
+  async lockForResults(id: string): Promise<TestExecution | null> {
+    const { rows } = await this.db.query('SELECT * FROM test_executions WHERE id = $1 FOR KEY SHARE', [id]);
+    return rows[0] ? toExecution(rows[0]) : null;
+  }
+
   /** Newest first. */
   async list(
     workspaceId: string,

@@ -86,27 +86,27 @@ export class ResultRepository {
     return (await this.insertBatchReturning(results)).length;
   }
 
-  /** As insertBatch, returning the test case ids whose results went in (for counters and history). */
-  async insertBatchReturning(results: NewResult[]): Promise<string[]> {
+  /** As insertBatch, returning which results went in (for counters and history). */
+  async insertBatchReturning(results: NewResult[]): Promise<{ executionId: string; testCaseId: string }[]> {
     if (results.length === 0) return [];
     if (this.db.copyRows) {
       try {
         await this.db.copyRows('test_results', RESULT_COLUMNS, results.map(toResultRow));
-        return results.map((r) => r.testCaseId);
+        return results.map((r) => ({ executionId: r.executionId, testCaseId: r.testCaseId }));
       } catch (error) {
         if ((error as { code?: string }).code !== '23505') throw error;
       }
     }
     const columns = results.map(toResultRow);
-    const { rows } = await this.db.query<{ test_case_id: string }>(
+    const { rows } = await this.db.query<{ execution_id: string; test_case_id: string }>(
       `INSERT INTO test_results (${RESULT_COLUMNS.join(', ')})
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::float8[], $7::jsonb[],
                             $8::jsonb[], $9::int[], $10::jsonb[], $11::bool[], $12::jsonb[], $13::jsonb[], $14::jsonb[])
        ON CONFLICT (execution_id, test_case_id) DO NOTHING
-       RETURNING test_case_id`,
+       RETURNING execution_id, test_case_id`,
       RESULT_COLUMNS.map((_, i) => columns.map((row) => row[i])),
     );
-    return rows.map((r) => r.test_case_id);
+    return rows.map((r) => ({ executionId: r.execution_id, testCaseId: r.test_case_id }));
   }
 
   /** Results with their test's name and file, filtered by execution and/or test case, newest first for a case. */

@@ -67,17 +67,66 @@ export class TestCaseRepository {
 
   /** Creates the cases that do not exist yet and returns the id of every one, by test key. */
   async upsertMany(suiteId: string, cases: CaseIdentity[]): Promise<Map<string, string>> {
-    const unique = [...new Map(cases.map((c) => [c.testKey, c])).values()];
-    if (unique.length === 0) return new Map();
-    // DO UPDATE (a no-op on name) rather than DO NOTHING so RETURNING yields existing rows too.
-    const { rows } = await this.db.query<{ id: string; test_key: string }>(
-      `INSERT INTO test_cases (suite_id, test_key, name, file_path)
-       SELECT $1, k, n, f FROM unnest($2::text[], $3::text[], $4::text[]) AS t(k, n, f)
-       ON CONFLICT (suite_id, test_key) DO UPDATE SET name = EXCLUDED.name
-       RETURNING id, test_key`,
-      [suiteId, unique.map((c) => c.testKey), unique.map((c) => c.name), unique.map((c) => c.filePath)],
+    return (await this.ensure(suiteId, cases)).ids;
+  }
+
+  /**
+   * Creates the cases that do not exist yet, each with the history of the run given with it
+   * (its first), and returns the id of every case by test key and the ids it created. A created
+   * case needs no recordRuns for that run: its history already holds it.
+   */
+  async ensure(
+    suiteId: string,
+    cases: (CaseIdentity & { run?: { status: string; durationMs: number } })[],
+  ): Promise<{ ids: Map<string, string>; created: Set<string> }> {
+    // Sorted: concurrent transactions insert keys in one order, so they never deadlock.
+    const unique = [...new Map(cases.map((c) => [c.testKey, c])).values()].sort((a, b) =>
+      a.testKey < b.testKey ? -1 : a.testKey > b.testKey ? 1 : 0,
     );
-    return new Map(rows.map((r) => [r.test_key, r.id]));
+    const ids = new Map<string, string>();
+    const created = new Set<string>();
+    if (unique.length === 0) return { ids, created };
+    // Existing rows are found by a SELECT in the same statement rather than DO UPDATE, which
+    // would write a new version of every existing case on every batch.
+    const { rows } = await this.db.query<{ id: string; test_key: string; created: boolean }>(
+      `WITH input AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[]) AS t(k, n, f, st, ms)
+       ), ins AS (
+         INSERT INTO test_cases (suite_id, test_key, name, file_path, runs, passes, failures, avg_duration_ms, last_failure_at, last_status)
+         SELECT $1, k, n, f, CASE WHEN st IS NULL THEN 0 ELSE 1 END, CASE WHEN st = 'passed' THEN 1 ELSE 0 END,
+                CASE WHEN st IN ('failed', 'broken') THEN 1 ELSE 0 END, coalesce(ms, 0),
+                CASE WHEN st IN ('failed', 'broken') THEN now() END, st
+         FROM input
+         ON CONFLICT (suite_id, test_key) DO NOTHING
+         RETURNING id, test_key
+       )
+       SELECT id, test_key, true AS created FROM ins
+       UNION ALL
+       SELECT c.id, c.test_key, false FROM test_cases c WHERE c.suite_id = $1 AND c.test_key = ANY($2::text[])`,
+      [
+        suiteId,
+        unique.map((c) => c.testKey),
+        unique.map((c) => c.name),
+        unique.map((c) => c.filePath),
+        unique.map((c) => c.run?.status ?? null),
+        unique.map((c) => c.run?.durationMs ?? null),
+      ],
+    );
+    for (const r of rows) {
+      ids.set(r.test_key, r.id);
+      if (r.created) created.add(r.id);
+    }
+    // A case another transaction committed after this statement's snapshot was neither inserted
+    // nor seen: read it now.
+    const missing = unique.filter((c) => !ids.has(c.testKey)).map((c) => c.testKey);
+    if (missing.length) {
+      const again = await this.db.query<{ id: string; test_key: string }>(
+        'SELECT id, test_key FROM test_cases WHERE suite_id = $1 AND test_key = ANY($2::text[])',
+        [suiteId, missing],
+      );
+      for (const r of again.rows) ids.set(r.test_key, r.id);
+    }
+    return { ids, created };
   }
 
   /** A suite's cases by file and name; `search` matches name or file, case-insensitively. */

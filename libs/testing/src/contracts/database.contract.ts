@@ -352,24 +352,32 @@ export function databaseContract(adapter: string, create: () => Promise<Database
         const ids = await new TestCaseRepository(t.db).upsertMany(suite.id, [
           { testKey: 'k', name: 'k', filePath: 'f' },
         ]);
-        const exec = await new ExecutionRepository(t.db).create({
-          workspaceId: ws.id,
-          suiteId: suite.id,
-          trigger: { type: 'manual', source: 't' },
-          config: execConfig,
-        });
-        await new ResultRepository(t.db).insertBatch([
-          {
-            executionId: exec.id,
-            testCaseId: ids.get('k')!,
-            shardIndex: 0,
-            status: 'passed',
-            duration: { setup: 0, execution: 1, teardown: 0, total: 1 },
-            error: null,
-            attempts: [],
-            flaky: false,
-          },
-        ]);
+        // Two runs; results have no foreign keys (migration 0006): statement triggers cascade.
+        const runs = [];
+        for (let i = 0; i < 2; i++) {
+          const exec = await new ExecutionRepository(t.db).create({
+            workspaceId: ws.id,
+            suiteId: suite.id,
+            trigger: { type: 'manual', source: 't' },
+            config: execConfig,
+          });
+          await new ResultRepository(t.db).insertBatch([
+            {
+              executionId: exec.id,
+              testCaseId: ids.get('k')!,
+              shardIndex: 0,
+              status: 'passed',
+              duration: { setup: 0, execution: 1, teardown: 0, total: 1 },
+              error: null,
+              attempts: [],
+              flaky: false,
+            },
+          ]);
+          runs.push(exec.id);
+        }
+        await t.db.query('DELETE FROM test_executions WHERE id = $1', [runs[0]]);
+        const left = await t.db.query<{ execution_id: string }>('SELECT execution_id FROM test_results');
+        expect(left.rows.map((r) => r.execution_id)).toEqual([runs[1]]);
         await t.db.query('DELETE FROM test_suites WHERE id = $1', [suite.id]);
         for (const tbl of ['test_cases', 'test_executions', 'test_results']) {
           expect((await t.db.query(`SELECT 1 FROM ${tbl}`)).rows).toEqual([]);
