@@ -48,6 +48,14 @@ describe('verdict CLI', () => {
     expect(seeded.stdout).toMatch(/admin password \(shown once, stored hashed\): \S{16}/);
     const again = await verdict(dataDir, ['db', 'seed', '--json']);
     expect(JSON.parse(again.stdout)).toEqual({ created: [] });
+    const cleanup = await verdict(dataDir, ['db', 'cleanup', '--days', '14', '--json']);
+    expect(JSON.parse(cleanup.stdout)).toMatchObject({
+      dryRun: false,
+      policy: { executionsDays: 14, failedExecutionsDays: 180 },
+      deleted: { executions: 0, results: 0 },
+    });
+    const badDays = await verdict(dataDir, ['db', 'cleanup', '--days', 'zero']);
+    expect(badDays.stderr).toContain('--days expects a number of days from 1, got "zero"');
 
     const back = await verdict(dataDir, ['db', 'rollback']);
     expect(back.stdout).toBe('reverted 0006_ingestion_write_path\n');

@@ -18,3 +18,4 @@ export * from './uuid-v7';
 export * from './repositories/shard.repository';
 export * from './repositories/node.repository';
 export * from './repositories/environment.repository';
+export * from './retention';

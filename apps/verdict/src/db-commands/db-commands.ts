@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, createLogger } from '@verdict/config';
-import { Migrator, seed, type SqlDatabase } from '@verdict/db';
-import { openDatabaseLogged } from '@verdict/platform';
+import { cleanupExpired, loadRetentionPolicy, Migrator, seed, type SqlDatabase } from '@verdict/db';
+import { openDatabaseLogged, openPlatform } from '@verdict/platform';
 import { printTable, type Output } from '../output';
 
 async function withDatabase<T>(out: Output, fn: (db: SqlDatabase) => Promise<T>): Promise<T> {
@@ -85,6 +85,8 @@ export function registerDbCommands(program: Command, out: Output): void {
       });
     });
 
+  registerCleanup(db, out);
+
   db.command('seed')
     .description('Create roles, settings, the admin user and the default workspace if missing (idempotent)')
     .action(() =>
@@ -93,6 +95,50 @@ export function registerDbCommands(program: Command, out: Output): void {
         out.result(seeded, () => describeSeed(seeded).join('\n'));
       }),
     );
+}
+
+/** `verdict db cleanup`: the retention policy applied once, under a lock (one cleaner at a time). */
+function registerCleanup(db: Command, out: Output): void {
+  db.command('cleanup')
+    .description(
+      'Delete what the retention policy no longer keeps: ended executions and their results (failures kept longer), logs, raw metrics',
+    )
+    .option(
+      '--days <n>',
+      'keep this many days instead of the default periods (never shortens those of failures)',
+      (v) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1)
+          throw new Error(`--days expects a number of days from 1, got "${v}"`);
+        return Number(v);
+      },
+    )
+    .option('--dry-run', 'count what would be deleted, delete nothing')
+    .action(async (opts: { days?: number; dryRun?: boolean }) => {
+      const config = loadConfig();
+      const platform = await openPlatform(config, createLogger(out.json ? 'silent' : 'warn', 'verdict-db'));
+      try {
+        const outcome = await platform.coordination.locks.withLock(
+          'retention-cleanup',
+          async () => {
+            const policy = await loadRetentionPolicy(platform.db, opts.days);
+            const deleted = await cleanupExpired(platform.db, policy, { dryRun: opts.dryRun });
+            const documents = opts.dryRun ? { logs: 0, reports: 0 } : await platform.docstore.purgeExpired();
+            return { policy, deleted: { ...deleted, ...documents }, dryRun: Boolean(opts.dryRun) };
+          },
+          { ttlMs: 60_000, waitMs: 5_000 },
+        );
+        out.result(outcome, () =>
+          [
+            `${outcome.dryRun ? 'would delete' : 'deleted'}: ${Object.entries(outcome.deleted)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', ')}`,
+            `policy (days): executions ${outcome.policy.executionsDays} (failed ${outcome.policy.failedExecutionsDays}), results ${outcome.policy.resultsDays} (failed ${outcome.policy.failedResultsDays}), metrics ${outcome.policy.metricsDays}`,
+          ].join('\n'),
+        );
+      } finally {
+        await platform.close();
+      }
+    });
 }
 
 export function describeSeed(s: Awaited<ReturnType<typeof seed>>): string[] {
