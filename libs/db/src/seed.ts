@@ -110,6 +110,11 @@ export async function seed(db: SqlDatabase, opts: SeedOptions): Promise<SeedOutc
       [workspace.slug, adminId],
     );
     if (member.rowCount) created.push(`membership ${opts.admin.username} OWNER of ${workspace.slug}`);
+    const pool = await tx.query(
+      `INSERT INTO pools (name, description, min_workers, max_workers) VALUES ('default', 'Workers of suites that name no pool', 0, 10)
+       ON CONFLICT (name) DO NOTHING`,
+    );
+    if (pool.rowCount) created.push('pool default');
   });
   return { created, generatedAdminPassword };
 }

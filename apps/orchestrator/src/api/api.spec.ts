@@ -422,6 +422,27 @@ describe('the orchestrator HTTP API', () => {
       minWorkers: 1,
       maxWorkers: 8,
     });
+
+    // An autoscaler's view: queued shard jobs plus busy workers, within the pool's bounds.
+    for (let i = 0; i < 3; i++)
+      await queue.enqueue({
+        pool: 'gpu',
+        priority: 5,
+        executionId: '00000000-0000-4000-8000-000000000001',
+        payload: {},
+      });
+    expect((await call('GET', '/pools/gpu/scaling')).body).toEqual({
+      pool: 'gpu',
+      queuedJobs: 3,
+      busyWorkers: 0,
+      onlineWorkers: 0,
+      minWorkers: 1,
+      maxWorkers: 8,
+      desiredWorkers: 3,
+    });
+    await call('PATCH', `/pools/${gpu.body.id}`, { maxWorkers: 2 });
+    expect((await call('GET', '/pools/gpu/scaling')).body.desiredWorkers).toBe(2);
+    expect((await call('GET', '/pools/nope/scaling')).status).toBe(404);
   });
 
   it('isolates workspaces: another workspace sees none of this one and an unknown one is 404', async () => {

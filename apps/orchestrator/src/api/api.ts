@@ -31,7 +31,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...environmentRoutes(deps.db),
     ...executionRoutes(deps.db, deps.queue),
     ...testCaseRoutes(deps.db),
-    ...fleetRoutes(deps.db),
+    ...fleetRoutes(deps.db, deps.queue),
   ];
 }
 

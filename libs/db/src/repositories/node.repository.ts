@@ -42,7 +42,7 @@ export class NodeRepository {
     labels: Record<string, string>;
     version?: string;
   }): Promise<WorkerNode> {
-    await this.db.query(`INSERT INTO pools (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [n.pool]);
+    await new PoolRepository(this.db).ensure(n.pool);
     const { rows } = await this.db.query(
       `INSERT INTO nodes (name, pool_id, labels, api_key_hash, version)
        SELECT $1, id, $3, $4, $5 FROM pools WHERE name = $2
@@ -239,6 +239,26 @@ export class PoolRepository {
   async get(id: string): Promise<PoolWithNodes | null> {
     const { rows } = await this.db.query(`SELECT ${POOL_SELECT} FROM pools p WHERE p.id = $1`, [id]);
     return rows[0] ? toPool(rows[0]) : null;
+  }
+
+  async getByName(name: string): Promise<PoolWithNodes | null> {
+    const { rows } = await this.db.query(`SELECT ${POOL_SELECT} FROM pools p WHERE p.name = $1`, [name]);
+    return rows[0] ? toPool(rows[0]) : null;
+  }
+
+  /** Creates the pool with default bounds when it does not exist (a suite names it first). */
+  async ensure(name: string): Promise<void> {
+    await this.db.query('INSERT INTO pools (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name]);
+  }
+
+  /** ACTIVE nodes of the pool running a job now (as of their last heartbeat). */
+  async busyNodes(name: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM nodes n JOIN pools p ON p.id = n.pool_id
+       WHERE p.name = $1 AND n.status = 'ACTIVE' AND n.current_job IS NOT NULL`,
+      [name],
+    );
+    return num(rows[0].n);
   }
 
   async list(page: { limit: number; offset: number }): Promise<Page<PoolWithNodes>> {

@@ -169,7 +169,13 @@ export function databaseContract(adapter: string, create: () => Promise<Database
         const out = await seed(t.db, { admin: { username: 'admin', email: 'admin@example.com' } });
         expect(out.generatedAdminPassword).toMatch(/^[\w-]{16}$/);
         expect(out.created).toEqual(
-          expect.arrayContaining(['role ADMIN', 'role OWNER', 'user admin', 'workspace default']),
+          expect.arrayContaining([
+            'role ADMIN',
+            'role OWNER',
+            'user admin',
+            'workspace default',
+            'pool default',
+          ]),
         );
         const { rows } = await t.db.query<{ password_hash: string; role: string }>(
           `SELECT u.password_hash, r.name AS role FROM users u JOIN roles r ON r.id = u.role_id WHERE username = 'admin'`,

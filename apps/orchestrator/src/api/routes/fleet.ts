@@ -10,6 +10,7 @@ import {
   WorkerNode,
 } from '@verdict/contracts';
 import { NodeRepository, PoolRepository, type SqlDatabase } from '@verdict/db';
+import type { JobQueue } from '@verdict/queue';
 import { pageOf, route } from '../http';
 import { found, idParam, nonEmpty, PageQuery, patchOf } from './common';
 
@@ -32,7 +33,17 @@ const PoolBody = PoolShape.strict().refine(minLeMax, {
 });
 const PoolItem = Pool.and(z.object({ nodes: z.record(NodeStatus, z.number().int()) }));
 
-export function fleetRoutes(db: SqlDatabase) {
+const Scaling = z.object({
+  pool: z.string(),
+  queuedJobs: z.number().int(),
+  busyWorkers: z.number().int(),
+  onlineWorkers: z.number().int(),
+  minWorkers: z.number().int(),
+  maxWorkers: z.number().int(),
+  desiredWorkers: z.number().int().describe("queued + busy, bounded by the pool's min and max"),
+});
+
+export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
   const nodes = new NodeRepository(db);
   const pools = new PoolRepository(db);
   const nodeParams = idParam('nodeId');
@@ -120,6 +131,29 @@ export function fleetRoutes(db: SqlDatabase) {
       params: poolParams,
       response: PoolItem,
       handler: ({ params }) => found('pool', params.poolId, pools.get(params.poolId)),
+    }),
+    route({
+      method: 'get',
+      path: '/pools/:poolName/scaling',
+      tag: 'fleet',
+      summary:
+        'How many workers the pool wants now: queued shard jobs plus busy workers, within its min and max (an autoscaler polls this)',
+      params: z.object({ poolName: PoolShape.shape.name }),
+      response: Scaling,
+      handler: async ({ params }) => {
+        const pool = await found('pool', params.poolName, pools.getByName(params.poolName));
+        const queued = (await queue.depth(pool.name)).reduce((n, d) => n + d.count, 0);
+        const busy = await pools.busyNodes(pool.name);
+        return {
+          pool: pool.name,
+          queuedJobs: queued,
+          busyWorkers: busy,
+          onlineWorkers: pool.nodes.ACTIVE,
+          minWorkers: pool.minWorkers,
+          maxWorkers: pool.maxWorkers,
+          desiredWorkers: Math.min(pool.maxWorkers, Math.max(pool.minWorkers, queued + busy)),
+        };
+      },
     }),
     route({
       method: 'patch',

@@ -12,7 +12,7 @@ import {
   TestSuite,
   ValidationError,
 } from '@verdict/contracts';
-import { ProjectRepository, SuiteRepository, type SqlDatabase } from '@verdict/db';
+import { PoolRepository, ProjectRepository, SuiteRepository, type SqlDatabase } from '@verdict/db';
 import { checkGlobs } from '../../plan-execution/select-files';
 import { pageOf, route } from '../http';
 import { found, idParam, removed, nonEmpty, PageQuery, patchOf, QueryBool } from './common';
@@ -141,6 +141,7 @@ export function suiteRoutes(db: SqlDatabase) {
           ? SuiteSelectors.parse({ ...suite.selectors, ...body.selectors })
           : undefined;
         if (run || selectors) checkSuiteRun(run ?? suite.run, selectors ?? suite.selectors);
+        if (config) await new PoolRepository(db).ensure(config.pool);
         return found(
           'suite',
           params.suiteId,
