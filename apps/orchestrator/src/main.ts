@@ -1,6 +1,6 @@
-import { DEFAULT_WORKSPACE, Migrator, seed } from '@verdict/db';
+import { Migrator, seed } from '@verdict/db';
 import { openPlatform, runService } from '@verdict/platform';
-import { createApi } from './api/api';
+import { createPlatformApi } from './api/api';
 import { startOrchestrator } from './orchestrator';
 
 /** The orchestrator as its own process (distributed mode). */
@@ -20,6 +20,6 @@ runService('orchestrator', async (config, log) => {
     offlineAfterMs: config.fleet.offlineAfterMs,
     dataDir: config.dataDir,
   });
-  const app = createApi({ db: platform.db, queue, log, defaultWorkspace: DEFAULT_WORKSPACE.slug });
+  const app = createPlatformApi(platform, log);
   return { platform, stop: () => orchestrator.stop(), app };
 });

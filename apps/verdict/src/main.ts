@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '@verdict/config';
 import { registerDbCommands } from './db-commands/db-commands';
 import { registerDemoCommand } from './demo/demo-command';
+import { registerRunCommands } from './run/run-commands';
 import { createOutput } from './output';
 import { registerStartCommand } from './start/start-command';
 
@@ -18,10 +19,11 @@ const program = new Command()
 registerStartCommand(program);
 registerDbCommands(program, out);
 registerDemoCommand(program, out);
+registerRunCommands(program, out);
 
 program
   .parseAsync(process.argv)
-  .then(() => process.exit(0))
+  .then(() => process.exit(process.exitCode ?? 0))
   .catch((error: unknown) => {
     const e = error as Error & { code?: string; exitCode?: number };
     if (e.code?.startsWith('commander.')) process.exit(e.exitCode ?? 1);

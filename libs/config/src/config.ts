@@ -271,3 +271,34 @@ export function redactUrl(raw: string): string {
     return '(invalid url)';
   }
 }
+
+/** What the verdict CLI reads when it talks to a server: not the server's own settings. */
+const CliEnvSchema = z.object({
+  VERDICT_URL: optional(url(['http', 'https'])),
+  VERDICT_WORKSPACE: optional(
+    z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a workspace slug such as "default"'),
+  ),
+});
+export const CLI_VARIABLES = Object.keys(CliEnvSchema.shape);
+
+export interface CliConfig {
+  /** The server's base URL (its API is under /api/v1). */
+  url: string;
+  workspace?: string;
+}
+
+export function loadCliConfig(env: Record<string, string | undefined> = process.env): CliConfig {
+  const parsed = CliEnvSchema.safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({
+        variable: String(i.path[0]),
+        expected: i.message,
+        got: env[String(i.path[0])],
+      })),
+    );
+  return {
+    url: (parsed.data.VERDICT_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+    workspace: parsed.data.VERDICT_WORKSPACE,
+  };
+}

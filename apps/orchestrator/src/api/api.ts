@@ -1,7 +1,7 @@
 import express, { type Request } from 'express';
 import type { Logger } from '@verdict/config';
 import { NotFoundError } from '@verdict/contracts';
-import { WorkspaceRepository, type SqlDatabase } from '@verdict/db';
+import { DEFAULT_WORKSPACE, WorkspaceRepository, type SqlDatabase } from '@verdict/db';
 import type { JobQueue } from '@verdict/queue';
 import { mountRoutes, problemHandler, ProblemError, type ApiRoute, type RequestContext } from './http';
 import { openApiDocument } from './openapi';
@@ -88,4 +88,17 @@ export function createApi(deps: ApiDeps): express.Express {
 function matches(template: string, path: string): boolean {
   const re = new RegExp(`^${template.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
   return re.test(path);
+}
+
+/** The API on a platform's database and queue, acting in the seeded default workspace. */
+export function createPlatformApi(
+  platform: { db: SqlDatabase; coordination: { queue: JobQueue } },
+  log: Logger,
+): express.Express {
+  return createApi({
+    db: platform.db,
+    queue: platform.coordination.queue,
+    log,
+    defaultWorkspace: DEFAULT_WORKSPACE.slug,
+  });
 }

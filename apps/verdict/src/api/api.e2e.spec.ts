@@ -1,16 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
-import { DEFAULT_WORKSPACE, Migrator, seed } from '@verdict/db';
-import { createApi } from '@verdict/orchestrator';
-import { openPlatform, type Platform } from '@verdict/platform';
-import { freshPglite, sleep, waitFor } from '@verdict/testing';
+import { sleep, waitFor } from '@verdict/testing';
 import { SAMPLE_PROJECT } from '../demo/demo-command';
-import { startServices, type Services } from '../start/all-in-one';
+import type { Services } from '../start/all-in-one';
+import { startTestServer, type TestServer } from './test-server';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
 type Json = any;
@@ -42,9 +37,8 @@ const alive = (pid: number) => {
 };
 
 describe('the HTTP API over the all-in-one process (embedded adapters, 2 workers)', () => {
-  let platform: Platform;
+  let test: TestServer;
   let services: Services;
-  let server: http.Server;
   let base: string;
   let projectId: string;
 
@@ -92,34 +86,13 @@ describe('the HTTP API over the all-in-one process (embedded adapters, 2 workers
   };
 
   beforeAll(async () => {
-    const config = loadConfig({
-      VERDICT_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-api-e2e-')),
-      VERDICT_WORKERS: '2',
-      VERDICT_ADMIN_PASSWORD: 'e2e-admin-password',
-      WORKER_LEASE_MS: '3000',
-    });
-    const log = createLogger('silent');
-    platform = await openPlatform(config, log, await freshPglite());
-    await new Migrator(platform.db).migrate();
-    await seed(platform.db, config);
-    services = await startServices(platform, log, childProcessEnv());
-    const app = createApi({
-      db: platform.db,
-      queue: platform.coordination.queue,
-      log,
-      defaultWorkspace: DEFAULT_WORKSPACE.slug,
-    });
-    server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    test = await startTestServer({ WORKER_LEASE_MS: '3000' });
+    ({ services } = test);
+    base = `${test.url}/api/v1`;
     projectId = (await call('POST', '/projects', { name: 'E2E', slug: 'e2e' })).body.id;
   });
 
-  afterAll(async () => {
-    server?.close();
-    await services?.stop(5000);
-    await platform?.close();
-  });
+  afterAll(() => test?.stop());
 
   it('runs a suite from a git repository at the commit its branch names, every test reported', async () => {
     const repo = sampleRepo();

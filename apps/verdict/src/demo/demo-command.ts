@@ -10,13 +10,13 @@ import {
   ResultRepository,
   seed,
   SuiteRepository,
-  TestCaseRepository,
   WorkspaceRepository,
   type SqlDatabase,
 } from '@verdict/db';
 import { triggerExecution } from '@verdict/orchestrator';
 import type { Output } from '../output';
 import { openPlatform } from '@verdict/platform';
+import { formatSummary, summarize } from '../run/run-summary';
 import { startServices } from '../start/all-in-one';
 
 /** examples/sample-project, found upwards from this file (sources) or from the bundle's folder. */
@@ -114,41 +114,8 @@ export function registerDemoCommand(program: Command, out: Output): void {
         const all = (
           await new ResultRepository(platform.db).list({ executionId: done.id }, { limit: 1000, offset: 0 })
         ).items;
-        const failed = all.filter((r) => r.status === 'failed' || r.status === 'broken');
-        const cases = await new TestCaseRepository(platform.db).identities(suite.id);
-        const names = new Map([...cases].map(([id, c]) => [id, `${c.filePath} › ${c.name}`]));
-        const summary = {
-          executionId: done.id,
-          status: done.status,
-          progress: done.progress,
-          durationMs: done.timing.duration,
-          shards: done.plan?.shards.map((s) => ({
-            index: s.index,
-            files: s.files.length,
-            predictedMs: s.predictedMs,
-          })),
-          predictedBalance: done.plan?.predictedBalance,
-          failures: failed.map((r) => ({
-            test: names.get(r.testCaseId),
-            error: r.error?.diff
-              ? `expected ${JSON.stringify(r.error.diff.expected)}, got ${JSON.stringify(r.error.diff.actual)}`
-              : (r.error?.message ?? '').replace(/\s+/g, ' ').slice(0, 160),
-          })),
-          flaky: all.filter((r) => r.flaky).map((r) => names.get(r.testCaseId)),
-        };
-        out.result(summary, () =>
-          [
-            '',
-            `${done.status.toUpperCase()} in ${((done.timing.duration ?? 0) / 1000).toFixed(1)} s: ${done.progress.passed} passed, ${done.progress.failed} failed, ${done.progress.skipped} skipped of ${done.progress.total}`,
-            `shards: ${summary.shards?.map((s) => `#${s.index} ${s.files} files`).join(', ')} (predicted balance ${summary.predictedBalance})`,
-            ...(summary.failures.length
-              ? ['failures:', ...summary.failures.map((f) => `  ✗ ${f.test}: ${f.error}`)]
-              : []),
-            ...(summary.flaky.length
-              ? ['flaky (passed on retry):', ...summary.flaky.map((f) => `  ~ ${f}`)]
-              : []),
-          ].join('\n'),
-        );
+        const summary = summarize(done, all);
+        out.result(summary, () => `\n${formatSummary(summary)}`);
       } finally {
         await services.stop(5000);
         await platform.close();

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
-import { DEFAULT_WORKSPACE, Migrator, seed } from '@verdict/db';
-import { createApi } from '@verdict/orchestrator';
+import { Migrator, seed } from '@verdict/db';
+import { createPlatformApi } from '@verdict/orchestrator';
 import { startServices } from './all-in-one';
 import { openPlatform, platformChecks, runUntilSignal, startHealthServer } from '@verdict/platform';
 
@@ -36,12 +36,7 @@ export function registerStartCommand(program: Command): void {
         );
       }
       const services = await startServices(platform, log, childProcessEnv());
-      const api = createApi({
-        db: platform.db,
-        queue: platform.coordination.queue,
-        log,
-        defaultWorkspace: DEFAULT_WORKSPACE.slug,
-      });
+      const api = createPlatformApi(platform, log);
       const server = await startHealthServer(
         platformChecks(platform),
         config.http.host,
