@@ -16,6 +16,7 @@ import {
   WorkspaceRepository,
   type SqlDatabase,
 } from '@verdict/db';
+import { SqlDocumentStore } from '@verdict/docstore';
 import { InProcessJobQueue, type JobQueue } from '@verdict/queue';
 import { createTestDatabase, freshPglite, serverUrl } from '@verdict/testing';
 import { createApi, WORKSPACE_HEADER } from './api';
@@ -68,6 +69,7 @@ describe('the orchestrator HTTP API', () => {
     const app = createApi({
       db,
       queue,
+      docstore: new SqlDocumentStore(db, { logDays: 30, reportDays: 90 }),
       log: createLogger('silent'),
       defaultWorkspace: DEFAULT_WORKSPACE.slug,
     });

@@ -2,6 +2,7 @@ import express, { type Request } from 'express';
 import type { Logger } from '@verdict/config';
 import { NotFoundError } from '@verdict/contracts';
 import { DEFAULT_WORKSPACE, WorkspaceRepository, type SqlDatabase } from '@verdict/db';
+import type { DocumentStore } from '@verdict/docstore';
 import type { JobQueue } from '@verdict/queue';
 import { mountRoutes, problemHandler, ProblemError, type ApiRoute, type RequestContext } from './http';
 import { openApiDocument } from './openapi';
@@ -9,6 +10,7 @@ import { environmentRoutes } from './routes/environments';
 import { executionRoutes } from './routes/executions';
 import { fleetRoutes } from './routes/fleet';
 import { projectRoutes } from './routes/projects';
+import { reportRoutes } from './routes/reports';
 import { suiteRoutes } from './routes/suites';
 import { testCaseRoutes } from './routes/test-cases';
 
@@ -19,6 +21,7 @@ export const WORKSPACE_HEADER = 'x-verdict-workspace';
 export interface ApiDeps {
   db: SqlDatabase;
   queue: JobQueue;
+  docstore: DocumentStore;
   log: Logger;
   defaultWorkspace: string;
   version?: string;
@@ -32,6 +35,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...executionRoutes(deps.db, deps.queue),
     ...testCaseRoutes(deps.db),
     ...fleetRoutes(deps.db, deps.queue),
+    ...reportRoutes(deps.db, deps.docstore),
   ];
 }
 
@@ -92,12 +96,13 @@ function matches(template: string, path: string): boolean {
 
 /** The API on a platform's database and queue, acting in the seeded default workspace. */
 export function createPlatformApi(
-  platform: { db: SqlDatabase; coordination: { queue: JobQueue } },
+  platform: { db: SqlDatabase; coordination: { queue: JobQueue }; docstore: DocumentStore },
   log: Logger,
 ): express.Express {
   return createApi({
     db: platform.db,
     queue: platform.coordination.queue,
+    docstore: platform.docstore,
     log,
     defaultWorkspace: DEFAULT_WORKSPACE.slug,
   });

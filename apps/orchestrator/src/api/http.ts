@@ -36,7 +36,23 @@ export interface ApiRoute {
   status?: 200 | 201 | 202 | 204;
   /** For 201: where the created resource lives. */
   location?: (result: never) => string;
-  handler: (input: { params: never; query: never; body: never; ctx: RequestContext }) => Promise<unknown>;
+  handler: (input: {
+    params: never;
+    query: never;
+    body: never;
+    ctx: RequestContext;
+    accept: string;
+  }) => Promise<unknown>;
+}
+
+/** An answer that is not JSON (an HTML or XML report): sent as it is, with its media type. */
+export class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+    /** Offered as a download under this name. */
+    readonly filename?: string,
+  ) {}
 }
 
 /** Typed at definition, erased in the route table. */
@@ -61,6 +77,8 @@ export function route<
     query: Q extends z.ZodObject ? z.output<Q> : Record<string, never>;
     body: B extends z.ZodType ? z.output<B> : undefined;
     ctx: RequestContext;
+    /** The request's Accept header, for content negotiation. */
+    accept: string;
   }) => Promise<R>;
 }): ApiRoute {
   return spec as unknown as ApiRoute;
@@ -118,9 +136,19 @@ export function mountRoutes(
           body = parseOrThrow(r.body, hasBody ? req.body : {}, 'body');
         }
         const ctx = await resolveContext(req);
-        const result = await r.handler({ params, query, body, ctx } as never);
+        const result = await r.handler({
+          params,
+          query,
+          body,
+          ctx,
+          accept: req.get('accept') ?? '',
+        } as never);
         const status = r.status ?? 200;
         if (status === 204) return void res.status(204).end();
+        if (result instanceof RawBody) {
+          if (result.filename) res.attachment(result.filename);
+          return void res.status(status).type(result.contentType).send(result.body);
+        }
         if (status === 201 && r.location) res.location(`${req.baseUrl}${r.location(result as never)}`);
         res.status(status).json(result);
       } catch (error) {

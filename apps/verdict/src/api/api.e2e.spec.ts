@@ -111,6 +111,34 @@ describe('the HTTP API over the all-in-one process (embedded adapters, 2 workers
         .filter((r: { flaky: boolean }) => r.flaky)
         .map((r: { test: { name: string } }) => r.test.name),
     ).toEqual(['talks to a slow service']);
+    // Its report: JSON by default, HTML or JUnit by format or Accept, as a file when asked.
+    await waitFor(
+      async () => (await call('GET', `/executions/${execution.id}/report`)).status === 200,
+      30_000,
+      'the report',
+    );
+    const report = (await call('GET', `/executions/${execution.id}/report`)).body;
+    expect(report.summary).toMatchObject({ total: 14, passed: 13, failed: 1 });
+    expect(report.extra.flaky).toEqual([
+      { key: 'test/flaky.test.js::talks to a slow service', reason: 'retry' },
+    ]);
+    expect(report.extra.newFailures).toHaveLength(1);
+    const html = await fetch(`${base}/executions/${execution.id}/report`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await html.text()).toContain('<h2>Failures (1)</h2>');
+    const junit = await fetch(`${base}/executions/${execution.id}/report?format=junit&download=true`);
+    expect(junit.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+    expect(junit.headers.get('content-disposition')).toBe(
+      `attachment; filename=verdict-${execution.id}.xml`,
+    );
+    expect(await junit.text()).toMatch(/<testsuites name="E2E \/ from git" tests="14" failures="1"/);
+    const logs = (await call('GET', `/executions/${execution.id}/logs?level=info,warn&limit=5`)).body;
+    expect(logs.total).toBeGreaterThan(0);
+    expect(logs.items.every((l: { level: string }) => ['info', 'warn'].includes(l.level))).toBe(true);
+    expect((await call('GET', `/executions/${execution.id}/logs?level=loud`)).body.field).toBe('level.0');
+
     const cases = (await call('GET', `/suites/${suite.id}/test-cases?limit=100`)).body;
     expect(cases.total).toBe(14);
     expect(cases.items.every((c: { history: { runs: number } }) => c.history.runs === 1)).toBe(true);
@@ -135,6 +163,9 @@ describe('the HTTP API over the all-in-one process (embedded adapters, 2 workers
     services.orchestrator.relay.nudge();
     await waitFor(() => fs.readdirSync(pids).length === 2, 60_000, 'both shards to be running');
     const running = fs.readdirSync(pids).map(Number);
+    const early = (await call('GET', `/executions/${started.id}/report`)).body;
+    expect(early).toMatchObject({ status: 409, field: 'executionId' });
+    expect(early.detail).toMatch(/is running: its report is made when it ends/);
 
     const cancelled = await call('POST', `/executions/${started.id}/cancel`, { reason: 'e2e' });
     expect(cancelled.status).toBe(202);

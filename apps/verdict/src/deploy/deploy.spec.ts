@@ -51,7 +51,7 @@ describe('deployment files', () => {
     expect(report.errors).toEqual([]);
     expect(out.status).toBe(0);
     const names = report.validated.map((v) => `${v.kind}/${v.name}`);
-    for (const app of ['orchestrator', 'ingestion', 'worker'])
+    for (const app of ['orchestrator', 'ingestion', 'reporter', 'worker'])
       expect(names).toEqual(
         expect.arrayContaining([`Deployment/${app}`, `Service/${app}`, `PodDisruptionBudget/${app}`]),
       );
@@ -82,7 +82,7 @@ describe('deployment files', () => {
   it('every variable the apps read is set in docker-compose.yml, .env.example and the ConfigMap/Secret', () => {
     const composeEnv = Object.keys(compose['x-verdict-env']);
     expect(composeEnv.sort()).toEqual([...CONFIG_VARIABLES].sort());
-    for (const s of ['orchestrator', 'ingestion', 'worker'])
+    for (const s of ['orchestrator', 'ingestion', 'reporter', 'worker'])
       expect(Object.keys(compose.services[s].environment).sort()).toEqual([...CONFIG_VARIABLES].sort());
 
     const example = new Set([...read('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
@@ -193,6 +193,7 @@ describe('deployment files', () => {
     const routes = apiRoutes({
       db: undefined as never,
       queue: undefined as never,
+      docstore: undefined as never,
       log: undefined as never,
       defaultWorkspace: 'default',
     });

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@verdict/config';
 import { startIngestion } from '@verdict/ingestion';
+import { startReporter } from '@verdict/reporter';
 import { startOrchestrator, type Orchestrator } from '@verdict/orchestrator';
 import { WorkerAgent } from '@verdict/worker';
 import type { Platform } from '@verdict/platform';
@@ -37,6 +38,7 @@ export async function startServices(
     log,
     onOutbox: () => orchestrator.relay.nudge(),
   });
+  const reporter = await startReporter({ db, bus, docstore, log });
   const workers: WorkerAgent[] = [];
   for (let i = 0; i < config.workers.count; i++) {
     const name = `${os.hostname()}-${i + 1}`;
@@ -63,6 +65,7 @@ export async function startServices(
     stop: async (graceMs) => {
       await Promise.all(workers.map((w) => w.stop(graceMs)));
       await ingestion.stop();
+      await reporter.stop();
       await orchestrator.stop();
     },
   };

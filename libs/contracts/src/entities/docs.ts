@@ -87,3 +87,67 @@ export const MEASUREMENTS = [
 ] as const;
 
 export type ReportType = z.infer<typeof ReportType>;
+
+/** One test as a report keeps it: enough to render every view without the results table. */
+export const ReportTest = z.object({
+  key: z.string(),
+  name: z.string(),
+  file: z.string(),
+  status: z.enum(['passed', 'failed', 'skipped', 'pending', 'broken']),
+  durationMs: z.number().min(0),
+  flaky: z.boolean(),
+  attempts: z.number().int().min(1),
+  error: z
+    .object({
+      name: z.string(),
+      message: z.string(),
+      stack: z.string(),
+      diff: z.object({ expected: z.unknown(), actual: z.unknown() }).optional(),
+    })
+    .nullable(),
+});
+export type ReportTest = z.infer<typeof ReportTest>;
+
+/** What the reporter adds to a test report (kept in TestReport.extra). */
+export const ReportExtra = z.object({
+  execution: z.object({
+    id: Id,
+    suiteId: Id,
+    suite: z.string(),
+    project: z.string(),
+    status: z.string(),
+    branch: z.string().nullable(),
+    commit: z.string().nullable(),
+    trigger: z.string(),
+    queuedAt: Timestamp,
+    completedAt: Timestamp.nullable(),
+  }),
+  tests: z.array(ReportTest),
+  files: z.array(
+    z.object({
+      file: z.string(),
+      tests: z.number().int(),
+      passed: z.number().int(),
+      failed: z.number().int(),
+      skipped: z.number().int(),
+      durationMs: z.number(),
+    }),
+  ),
+  /** Keys of flaky tests and why: passed on a retry here, or changed status at one commit. */
+  flaky: z.array(z.object({ key: z.string(), reason: z.enum(['retry', 'history']) })),
+  previousExecutionId: Id.nullable(),
+  newFailures: z.array(z.string()),
+  fixed: z.array(z.string()),
+  stillFailing: z.array(z.string()),
+  slowest: z.array(z.object({ key: z.string(), durationMs: z.number() })),
+  trend: z.array(
+    z.object({
+      executionId: Id,
+      at: Timestamp,
+      status: z.string(),
+      durationMs: z.number().nullable(),
+      passRate: z.number(),
+    }),
+  ),
+});
+export type ReportExtra = z.infer<typeof ReportExtra>;

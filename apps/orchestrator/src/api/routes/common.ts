@@ -37,3 +37,10 @@ export function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
 export async function removed(resource: string, id: string, deleted: Promise<boolean>): Promise<void> {
   if (!(await deleted)) throw new NotFoundError(resource, id);
 }
+
+/** A query value of several choices, comma-separated ("queued,running"), each checked. */
+export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()))
+    .pipe(z.array(item));

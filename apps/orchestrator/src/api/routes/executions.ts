@@ -15,7 +15,7 @@ import type { JobQueue } from '@verdict/queue';
 import { cancelExecution } from '../../cancel-execution/cancel-execution';
 import { triggerExecution } from '../../trigger-execution/trigger-execution';
 import { pageOf, route } from '../http';
-import { found, idParam, PageQuery, QueryBool } from './common';
+import { commaList, found, idParam, PageQuery, QueryBool } from './common';
 
 const TriggerFields = z.strictObject({
   type: TriggerType.default('manual'),
@@ -51,10 +51,7 @@ const ExecutionDetail = TestExecution.extend({ shards: z.array(Shard) });
 const ExecutionQuery = PageQuery.extend({
   suiteId: Id.optional(),
   projectId: Id.optional(),
-  status: z
-    .string()
-    .transform((s) => s.split(',').map((v) => v.trim()))
-    .pipe(z.array(ExecutionStatus))
+  status: commaList(ExecutionStatus)
     .optional()
     .describe('One status or several, comma-separated: queued,running'),
   branch: z.string().min(1).max(255).optional(),
