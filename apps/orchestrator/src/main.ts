@@ -19,6 +19,7 @@ runService('orchestrator', async (config, log) => {
     log,
     offlineAfterMs: config.fleet.offlineAfterMs,
     dataDir: config.dataDir,
+    metrics: platform.metrics,
   });
   const app = createPlatformApi(platform, log);
   return { platform, stop: () => orchestrator.stop(), app };

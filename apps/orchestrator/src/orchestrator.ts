@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { MessageBus, Subscription } from '@verdict/bus';
 import type { Logger } from '@verdict/config';
 import type { SqlDatabase } from '@verdict/db';
+import type { MetricsWriter } from '@verdict/metrics';
 import type { JobQueue, LockManager } from '@verdict/queue';
 import { GitCheckouts } from '@verdict/sources';
 import { OfflineSweeper } from './fleet/offline-sweeper';
@@ -23,6 +24,7 @@ export async function startOrchestrator(deps: {
   offlineAfterMs: number;
   /** Where git sources are mirrored and checked out for planning. */
   dataDir: string;
+  metrics?: MetricsWriter;
 }): Promise<Orchestrator> {
   const log = deps.log.child({ service: 'orchestrator' });
   const relay = new OutboxRelay(deps.db, deps.bus, log);

@@ -11,6 +11,7 @@ runService('reporter', async (config, log) => {
     bus: platform.bus,
     docstore: platform.docstore,
     log,
+    notifications: config.notifications,
   });
   return { platform, stop: () => reporter.stop() };
 });

@@ -80,6 +80,12 @@ const EnvSchema = z.object({
   LOG_RETENTION_DAYS: optional(int(1, 3650)),
   REPORT_RETENTION_DAYS: optional(int(1, 3650)),
 
+  VERDICT_PUBLIC_URL: optional(url(['http', 'https'])),
+  SMTP_URL: optional(url(['smtp', 'smtps'])),
+  SMTP_FROM: optional(z.string().min(3).max(255)),
+  NOTIFY_MAX_ATTEMPTS: optional(int(1, 50)),
+  NOTIFY_BACKOFF_MS: optional(int(10, 3_600_000)),
+
   VERDICT_ADMIN_USERNAME: optional(z.string().min(3).max(64)),
   VERDICT_ADMIN_EMAIL: optional(z.email()),
   VERDICT_ADMIN_PASSWORD: optional(z.string().min(12, 'at least 12 characters')),
@@ -127,6 +133,14 @@ export interface VerdictConfig {
   redis: { adapter: 'redis'; url: string; prefix: string } | { adapter: 'in-process' };
   docstore: { adapter: 'mongodb'; url: string; dbName: string } | { adapter: 'sql' };
   docRetention: { logDays: number; reportDays: number };
+  notifications: {
+    /** Where people reach this server (links in notifications to reports). */
+    publicUrl: string;
+    smtp: { url: string; from: string } | null;
+    maxAttempts: number;
+    /** First retry delay; each next one doubles (capped at 10 minutes). */
+    backoffMs: number;
+  };
   metrics:
     | { adapter: 'influxdb'; url: string; org: string; bucket: string; token: string; flushMs: number }
     | { adapter: 'sql'; flushMs: number }
@@ -182,11 +196,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retryDelaysMs: e.BUS_RETRY_DELAYS_MS ?? [1000, 5000, 30000],
   };
   const flushMs = e.METRICS_FLUSH_MS ?? 1000;
+  const host = e.HOST ?? '127.0.0.1';
+  const port = e.PORT ?? 8080;
   return {
     env: e.NODE_ENV ?? 'development',
     logLevel: e.LOG_LEVEL ?? 'info',
     dataDir,
-    http: { host: e.HOST ?? '127.0.0.1', port: e.PORT ?? 8080 },
+    http: { host, port },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 30_000,
     workers: {
       count: e.VERDICT_WORKERS ?? 2,
@@ -217,6 +233,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { adapter: 'mongodb', url: e.MONGO_URL, dbName: e.MONGO_DB ?? 'verdict' }
       : { adapter: 'sql' },
     docRetention: { logDays: e.LOG_RETENTION_DAYS ?? 30, reportDays: e.REPORT_RETENTION_DAYS ?? 365 },
+    notifications: {
+      publicUrl: (
+        e.VERDICT_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+      ).replace(/\/+$/, ''),
+      smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Verdict <verdict@localhost>' } : null,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS ?? 8,
+      backoffMs: e.NOTIFY_BACKOFF_MS ?? 2000,
+    },
     metrics:
       e.METRICS_ENABLED === false
         ? { adapter: 'off' }

@@ -12,3 +12,4 @@ export * as Payloads from './messages/payloads';
 export * from './messages/registry';
 export * from './messages/validate';
 export * from './errors';
+export * from './entities/notification';

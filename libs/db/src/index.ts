@@ -19,3 +19,4 @@ export * from './repositories/shard.repository';
 export * from './repositories/node.repository';
 export * from './repositories/environment.repository';
 export * from './retention';
+export * from './repositories/notification.repository';

@@ -119,7 +119,15 @@ describe('onResultBatchHandler', () => {
       to: new Date(Date.now() + 1000),
     });
     expect(summary.map((p) => p.fields)).toEqual([
-      { total: 5, passed: 4, failed: 1, skipped: 0, pass_rate: 0.8 },
+      {
+        total: 5,
+        passed: 4,
+        failed: 1,
+        skipped: 0,
+        flaky: 0,
+        duration_ms: expect.any(Number),
+        pass_rate: 0.8,
+      },
     ]);
   });
 

@@ -46,6 +46,9 @@ interface ExecutionOutcome {
   status: 'completed' | 'failed';
   /** Batches of which at least one result was new. */
   stored: ResultBatch[];
+  /** Tests that passed on a retry, and the wall time, once the execution has ended. */
+  flaky: number;
+  durationMs: number;
 }
 
 /**
@@ -155,6 +158,8 @@ async function storeBatches(tx: SqlExecutor, batches: ResultBatch[]): Promise<Ex
       completed: false,
       status: progress!.failed > 0 ? 'failed' : 'completed',
       stored: mine.filter((m) => m.n > 0).map((m) => m.b),
+      flaky: 0,
+      durationMs: 0,
     };
     if (shardProgress.done === shardProgress.shards && shardProgress.shards > 0) {
       // Lock the row: of several replicas finishing shards at once, one ends the execution.
@@ -176,6 +181,12 @@ async function storeBatches(tx: SqlExecutor, batches: ResultBatch[]): Promise<Ex
           ).envelope,
         );
         outcome.completed = true;
+        outcome.durationMs = done.timing.duration ?? 0;
+        const flaky = await tx.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM test_results WHERE execution_id = $1 AND flaky',
+          [executionId],
+        );
+        outcome.flaky = Number(flaky.rows[0].n);
       }
     }
     outcomes.push(outcome);
@@ -235,6 +246,8 @@ export function onResultBatchHandler(deps: IngestionDeps, opts: IngestionOptions
           passed: p.passed,
           failed: p.failed,
           skipped: p.skipped,
+          flaky: o.flaky,
+          duration_ms: o.durationMs,
           pass_rate: p.total ? p.passed / p.total : 0,
         },
         timestamp: new Date(),

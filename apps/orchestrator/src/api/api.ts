@@ -9,6 +9,7 @@ import { openApiDocument } from './openapi';
 import { environmentRoutes } from './routes/environments';
 import { executionRoutes } from './routes/executions';
 import { fleetRoutes } from './routes/fleet';
+import { notificationRoutes } from './routes/notifications';
 import { projectRoutes } from './routes/projects';
 import { reportRoutes } from './routes/reports';
 import { suiteRoutes } from './routes/suites';
@@ -36,6 +37,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...testCaseRoutes(deps.db),
     ...fleetRoutes(deps.db, deps.queue),
     ...reportRoutes(deps.db, deps.docstore),
+    ...notificationRoutes(deps.db),
   ];
 }
 

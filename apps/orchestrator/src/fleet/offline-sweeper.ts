@@ -1,12 +1,15 @@
 import type { MessageBus } from '@verdict/bus';
 import type { Logger } from '@verdict/config';
-import { NodeRepository, type SqlDatabase } from '@verdict/db';
+import { NodeRepository, PoolRepository, type SqlDatabase } from '@verdict/db';
+import type { MetricsWriter } from '@verdict/metrics';
 import type { JobQueue, LockManager } from '@verdict/queue';
+import { poolLoad } from './pool-load';
 
 /**
  * Finds ACTIVE nodes whose heartbeats stopped, marks them OFFLINE (with a lifecycle row), puts
  * their leased jobs back on the queue at once (to run elsewhere, attempts + 1) and announces
- * node.offline. One orchestrator sweeps at a time (lock:fleet-sweeper).
+ * node.offline, and records a `fleet` metrics point per pool. One orchestrator sweeps at a time
+ * (lock:fleet-sweeper).
  */
 export class OfflineSweeper {
   private timer?: NodeJS.Timeout;
@@ -18,6 +21,8 @@ export class OfflineSweeper {
       queue: JobQueue;
       locks: LockManager;
       log: Logger;
+      /** Where a `fleet` point per pool goes at each sweep (workers online, busy, queued). */
+      metrics?: MetricsWriter;
     },
     private readonly offlineAfterMs: number,
   ) {}
@@ -62,11 +67,31 @@ export class OfflineSweeper {
             );
             gone.push(node.id);
           }
+          if (this.deps.metrics) await this.recordFleet(this.deps.metrics);
           return gone;
         },
         { ttlMs: 10_000 },
       )
       .catch((err: Error) => (err.name === 'LockUnavailableError' ? [] : Promise.reject(err)));
+  }
+
+  private async recordFleet(metrics: MetricsWriter): Promise<void> {
+    const at = new Date();
+    for (const pool of (await new PoolRepository(this.deps.db).list({ limit: 1000, offset: 0 })).items) {
+      const load = await poolLoad(this.deps.db, this.deps.queue, pool);
+      metrics.write({
+        measurement: 'fleet',
+        tags: { pool: pool.name },
+        fields: {
+          online: load.onlineWorkers,
+          busy: load.busyWorkers,
+          offline: load.offlineWorkers,
+          queued: load.queuedJobs,
+          desired: load.desiredWorkers,
+        },
+        timestamp: at,
+      });
+    }
   }
 
   stop(): void {

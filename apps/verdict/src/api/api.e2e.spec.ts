@@ -5,12 +5,7 @@ import path from 'node:path';
 import { sleep, waitFor } from '@verdict/testing';
 import { SAMPLE_PROJECT } from '../demo/demo-command';
 import type { Services } from '../start/all-in-one';
-import { startTestServer, type TestServer } from './test-server';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
-type Json = any;
-
-const NODE_TEST = 'node --test --test-reporter={reporter} --test-reporter-destination={report} {files}';
+import { nodeTestSuite, startTestServer, type ApiCall, type TestServer } from './test-server';
 
 /** The sample project as a real git repository; returns its file:// URL and commit. */
 function sampleRepo(): { url: string; commit: string } {
@@ -42,30 +37,13 @@ describe('the HTTP API over the all-in-one process (embedded adapters, 2 workers
   let base: string;
   let projectId: string;
 
-  const call = async (
-    method: string,
-    url: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  let call: ApiCall;
   const createSuite = async (
     name: string,
     run: Record<string, unknown>,
     extra: Record<string, unknown> = {},
   ) => {
-    const r = await call('POST', `/projects/${projectId}/suites`, {
-      name,
-      run: { command: NODE_TEST, reportFormat: 'node-test', ...run },
-      config: { shards: 2, retries: 1, timeout: 120_000 },
-      selectors: { include: ['test/**/*.test.js'] },
-      ...extra,
-    });
+    const r = await call('POST', `/projects/${projectId}/suites`, nodeTestSuite(name, run, extra));
     expect(r.status).toBe(201);
     return r.body;
   };
@@ -89,6 +67,7 @@ describe('the HTTP API over the all-in-one process (embedded adapters, 2 workers
     test = await startTestServer({ WORKER_LEASE_MS: '3000' });
     ({ services } = test);
     base = `${test.url}/api/v1`;
+    call = test.call;
     projectId = (await call('POST', '/projects', { name: 'E2E', slug: 'e2e' })).body.id;
   });
 
@@ -130,9 +109,7 @@ describe('the HTTP API over the all-in-one process (embedded adapters, 2 workers
     expect(await html.text()).toContain('<h2>Failures (1)</h2>');
     const junit = await fetch(`${base}/executions/${execution.id}/report?format=junit&download=true`);
     expect(junit.headers.get('content-type')).toBe('application/xml; charset=utf-8');
-    expect(junit.headers.get('content-disposition')).toBe(
-      `attachment; filename=verdict-${execution.id}.xml`,
-    );
+    expect(junit.headers.get('content-disposition')).toBe(`attachment; filename=verdict-${execution.id}.xml`);
     expect(await junit.text()).toMatch(/<testsuites name="E2E \/ from git" tests="14" failures="1"/);
     const logs = (await call('GET', `/executions/${execution.id}/logs?level=info,warn&limit=5`)).body;
     expect(logs.total).toBeGreaterThan(0);

@@ -8,11 +8,57 @@ import { Migrator, seed } from '@verdict/db';
 import { createPlatformApi } from '@verdict/orchestrator';
 import { openPlatform, type Platform } from '@verdict/platform';
 import { freshPglite } from '@verdict/testing';
+import { SAMPLE_PROJECT } from '../demo/demo-command';
 import { startServices, type Services } from '../start/all-in-one';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
+export type Json = any;
+export type ApiCall = (
+  method: string,
+  url: string,
+  body?: unknown,
+) => Promise<{ status: number; body: Json }>;
+
+/** Calls the API under `base`: JSON in, JSON (or problem details) out. */
+export function apiCaller(base: string): ApiCall {
+  return async (method, url, body) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+}
+
+export const NODE_TEST_COMMAND =
+  'node --test --test-reporter={reporter} --test-reporter-destination={report} {files}';
+
+/** A suite registration that runs a local directory's node:test files (the sample project by default). */
+export function nodeTestSuite(
+  name: string,
+  run: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    name,
+    run: {
+      source: { type: 'local', path: SAMPLE_PROJECT },
+      command: NODE_TEST_COMMAND,
+      reportFormat: 'node-test',
+      ...run,
+    },
+    config: { shards: 2, retries: 1, timeout: 120_000 },
+    selectors: { include: ['test/**/*.test.js'] },
+    ...extra,
+  };
+}
 
 export interface TestServer {
   /** http://127.0.0.1:port (the API is under /api/v1). */
   url: string;
+  /** The API of this server. */
+  call: ApiCall;
   platform: Platform;
   services: Services;
   stop(): Promise<void>;
@@ -34,8 +80,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const app = createPlatformApi(platform, log);
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
+    call: apiCaller(`${url}/api/v1`),
     platform,
     services,
     stop: async () => {

@@ -51,7 +51,7 @@ describe('deployment files', () => {
     expect(report.errors).toEqual([]);
     expect(out.status).toBe(0);
     const names = report.validated.map((v) => `${v.kind}/${v.name}`);
-    for (const app of ['orchestrator', 'ingestion', 'reporter', 'worker'])
+    for (const app of ['orchestrator', 'ingestion', 'reporter', 'notifier', 'worker'])
       expect(names).toEqual(
         expect.arrayContaining([`Deployment/${app}`, `Service/${app}`, `PodDisruptionBudget/${app}`]),
       );
@@ -82,7 +82,7 @@ describe('deployment files', () => {
   it('every variable the apps read is set in docker-compose.yml, .env.example and the ConfigMap/Secret', () => {
     const composeEnv = Object.keys(compose['x-verdict-env']);
     expect(composeEnv.sort()).toEqual([...CONFIG_VARIABLES].sort());
-    for (const s of ['orchestrator', 'ingestion', 'reporter', 'worker'])
+    for (const s of ['orchestrator', 'ingestion', 'reporter', 'notifier', 'worker'])
       expect(Object.keys(compose.services[s].environment).sort()).toEqual([...CONFIG_VARIABLES].sort());
 
     const example = new Set([...read('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
@@ -232,23 +232,47 @@ describe('deployment files', () => {
 
     const datasources = parse(read('infra/grafana/provisioning/datasources/influxdb.yaml'))
       .datasources as Obj[];
-    const handler = read('apps/ingestion/src/on-result-batch/on-result-batch.handler.ts');
+    // Every measurement a panel reads is written by one of these, with the field the panel reads.
+    const writers = [
+      'apps/ingestion/src/on-result-batch/on-result-batch.handler.ts',
+      'apps/orchestrator/src/fleet/offline-sweeper.ts',
+      'apps/notifier/src/notifier.ts',
+    ].map((f) => ({ f, src: read(f) }));
+    const queried = new Set<string>();
     for (const f of fs.readdirSync(path.join(ROOT, 'infra/grafana/dashboards'))) {
       const dash = JSON.parse(read(`infra/grafana/dashboards/${f}`)) as { panels: Obj[] };
       for (const panel of dash.panels) {
         expect(datasources.map((d) => d.uid)).toContain(panel.datasource.uid);
         for (const t of panel.targets) {
           const [, measurement, field] = /_measurement == "(\w+)" and r\._field == "(\w+)"/.exec(t.query)!;
-          expect({ measurement, written: handler.includes(`measurement: '${measurement}'`) }).toEqual({
+          const writer = writers.find((w) => w.src.includes(`measurement: '${measurement}'`));
+          expect({ measurement, writer: writer?.f }).toEqual({ measurement, writer: expect.any(String) });
+          expect({ measurement, field, written: new RegExp(`\\b${field}:`).test(writer!.src) }).toEqual({
             measurement,
-            written: true,
-          });
-          expect({ field, written: new RegExp(`\\b${field}:`).test(handler) }).toEqual({
             field,
             written: true,
           });
+          queried.add(`${measurement}.${field}`);
+          for (const [, cols] of t.query.matchAll(/group\(columns: \[([^\]]*)\]\)/g))
+            for (const tag of [...cols.matchAll(/"(\w+)"/g)].map((m) => m[1]))
+              expect({ measurement, tag, written: new RegExp(`\\b${tag}:`).test(writer!.src) }).toEqual({
+                measurement,
+                tag,
+                written: true,
+              });
         }
       }
     }
+    // What the issue asks the dashboards to show.
+    for (const m of [
+      'execution_summary.pass_rate',
+      'execution_summary.duration_ms',
+      'execution_summary.flaky',
+      'test_execution.duration',
+      'fleet.queued',
+      'fleet.online',
+      'notification_delivery.success',
+    ])
+      expect(queried).toContain(m);
   });
 });

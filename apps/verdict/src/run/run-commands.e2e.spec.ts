@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { SAMPLE_PROJECT } from '../demo/demo-command';
-import { startTestServer, type TestServer } from '../api/test-server';
+import { nodeTestSuite, startTestServer, type TestServer } from '../api/test-server';
 
 const MAIN = path.resolve(__dirname, '../main.ts');
 
@@ -28,25 +27,8 @@ describe('verdict run, executions and cancel against a server', () => {
   beforeAll(async () => {
     server = await startTestServer();
     env = { VERDICT_URL: server.url };
-    const post = async (url: string, body: unknown) =>
-      (
-        await fetch(`${server.url}/api/v1${url}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json() as Promise<{ id: string }>;
-    const project = await post('/projects', { name: 'Sample', slug: 'sample' });
-    await post(`/projects/${project.id}/suites`, {
-      name: 'unit',
-      run: {
-        source: { type: 'local', path: SAMPLE_PROJECT },
-        command: 'node --test --test-reporter={reporter} --test-reporter-destination={report} {files}',
-        reportFormat: 'node-test',
-      },
-      config: { shards: 2, retries: 1 },
-      selectors: { include: ['test/**/*.test.js'] },
-    });
+    const project = (await server.call('POST', '/projects', { name: 'Sample', slug: 'sample' })).body;
+    await server.call('POST', `/projects/${project.id}/suites`, nodeTestSuite('unit'));
   });
   afterAll(() => server?.stop());
 

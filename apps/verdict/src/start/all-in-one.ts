@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@verdict/config';
 import { startIngestion } from '@verdict/ingestion';
+import { startNotifier } from '@verdict/notifier';
 import { startReporter } from '@verdict/reporter';
 import { startOrchestrator, type Orchestrator } from '@verdict/orchestrator';
 import { WorkerAgent } from '@verdict/worker';
@@ -28,6 +29,7 @@ export async function startServices(
     log,
     offlineAfterMs: config.fleet.offlineAfterMs,
     dataDir: config.dataDir,
+    metrics: platform.metrics,
   });
   const ingestion = await startIngestion({
     db,
@@ -38,7 +40,18 @@ export async function startServices(
     log,
     onOutbox: () => orchestrator.relay.nudge(),
   });
-  const reporter = await startReporter({ db, bus, docstore, log });
+  const reporter = await startReporter({
+    db,
+    bus,
+    docstore,
+    log,
+    notifications: config.notifications,
+    onOutbox: () => orchestrator.relay.nudge(),
+  });
+  const notifier = await startNotifier(
+    { db, bus, log, metrics },
+    { smtp: config.notifications.smtp, backoffMs: config.notifications.backoffMs },
+  );
   const workers: WorkerAgent[] = [];
   for (let i = 0; i < config.workers.count; i++) {
     const name = `${os.hostname()}-${i + 1}`;
@@ -66,6 +79,7 @@ export async function startServices(
       await Promise.all(workers.map((w) => w.stop(graceMs)));
       await ingestion.stop();
       await reporter.stop();
+      await notifier.stop();
       await orchestrator.stop();
     },
   };

@@ -84,6 +84,7 @@ export const MEASUREMENTS = [
   'execution_summary',
   'fleet',
   'mock_requests',
+  'notification_delivery',
 ] as const;
 
 export type ReportType = z.infer<typeof ReportType>;

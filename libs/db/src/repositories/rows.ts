@@ -26,6 +26,12 @@ export class Where {
     return this;
   }
 
+  /** `column = value` for each column whose value is given. */
+  equals(columns: Record<string, unknown>): this {
+    for (const [column, value] of Object.entries(columns)) this.add(`${column} = ?`, value);
+    return this;
+  }
+
   raw(condition: string): this {
     this.parts.push(condition);
     return this;

@@ -11,6 +11,7 @@ import {
 } from '@verdict/contracts';
 import { NodeRepository, PoolRepository, type SqlDatabase } from '@verdict/db';
 import type { JobQueue } from '@verdict/queue';
+import { poolLoad } from '../../fleet/pool-load';
 import { pageOf, route } from '../http';
 import { found, idParam, nonEmpty, PageQuery, patchOf } from './common';
 
@@ -142,17 +143,8 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
       response: Scaling,
       handler: async ({ params }) => {
         const pool = await found('pool', params.poolName, pools.getByName(params.poolName));
-        const queued = (await queue.depth(pool.name)).reduce((n, d) => n + d.count, 0);
-        const busy = await pools.busyNodes(pool.name);
-        return {
-          pool: pool.name,
-          queuedJobs: queued,
-          busyWorkers: busy,
-          onlineWorkers: pool.nodes.ACTIVE,
-          minWorkers: pool.minWorkers,
-          maxWorkers: pool.maxWorkers,
-          desiredWorkers: Math.min(pool.maxWorkers, Math.max(pool.minWorkers, queued + busy)),
-        };
+        const { offlineWorkers: _offline, ...load } = await poolLoad(db, queue, pool);
+        return load;
       },
     }),
     route({

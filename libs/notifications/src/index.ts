@@ -1,0 +1,4 @@
+export * from './content';
+export * from './plan';
+export * from './senders';
+export * from './deliverer';
