@@ -2,4 +2,3 @@ export * from './build-report';
 export * from './render/html';
 export * from './render/junit';
 export * from './report-store';
-export * from './synthetic-report';

@@ -2,7 +2,7 @@ import type { ReportExtra, ReportTest, TestReport } from '@verdict/contracts';
 
 /**
  * A report of `total` tests of which `failures` failed (every 40th also flaky), as the builder
- * makes them: for the browser test of the HTML and the render benchmark.
+ * makes them: for the browser test of the HTML (a fixture, not exported).
  */
 export function syntheticReport(total: number, failures: number): TestReport {
   const executionId = '00000000-0000-4000-8000-000000000abc';

@@ -73,7 +73,7 @@ export class GitCheckouts {
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       try {
         await this.git(['clone', '--quiet', '--shared', '--no-checkout', mirror, tmp]);
-        await this.git(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', commit], tmp);
+        await this.git(['checkout', '--quiet', '--detach', commit], tmp);
         fs.renameSync(tmp, dest);
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
@@ -150,11 +150,7 @@ export class GitCheckouts {
             return reject(
               new UnavailableError('git is not installed on this machine; install it to run git sources'),
             );
-          reject(
-            new GitError(
-              `git ${args[args[0] === '-c' ? 2 : 0]} failed: ${redact(stderr.trim() || error.message)}`,
-            ),
-          );
+          reject(new GitError(`git ${args[0]} failed: ${redact(stderr.trim() || error.message)}`));
         },
       );
     });

@@ -62,14 +62,16 @@ export const LifecycleLog = z.object({
 export type LifecycleLog = z.infer<typeof LifecycleLog>;
 
 export const PoolStatus = z.enum(['healthy', 'warning', 'error']);
+/** A pool's name: also part of Redis queue keys and manifests. */
+export const PoolName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"');
 export const Pool = z
   .object({
     id: Id,
-    name: z
-      .string()
-      .min(1)
-      .max(100)
-      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
+    name: PoolName,
     description: z.string().nullable(),
     region: z.string().max(100),
     minWorkers: z.number().int().min(0),

@@ -5,6 +5,7 @@ import {
   LifecycleLog,
   NodeStatus,
   Pool,
+  PoolName,
   Timestamp,
   ValidationError,
   WorkerNode,
@@ -16,11 +17,7 @@ import { pageOf, route } from '../http';
 import { found, idParam, nonEmpty, PageQuery, patchOf } from './common';
 
 const PoolShape = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
+  name: PoolName,
   description: z.string().max(10_000).nullable().optional(),
   region: z.string().min(1).max(100).optional(),
   minWorkers: z.number().int().min(0).max(10_000).optional(),

@@ -24,17 +24,18 @@ const MASK = '********';
 /** A rule as the API shows it: where it sends, never the secrets that let anyone else send there. */
 function masked(rule: NotificationRule): NotificationRule {
   const t = rule.target;
-  const hide = (u: string) => {
-    const url = new URL(u);
-    return `${url.origin}/${MASK}`;
+  /** Where it goes, without what makes it a secret (a Slack URL's path, a query string's tokens). */
+  const hide = (raw: string, keepPath: boolean) => {
+    const url = new URL(raw);
+    return keepPath ? `${url.origin}${url.pathname}${url.search ? `?${MASK}` : ''}` : `${url.origin}/${MASK}`;
   };
   const target: NotificationTarget =
     t.channel === 'slack'
-      ? { ...t, webhookUrl: hide(t.webhookUrl) }
+      ? { ...t, webhookUrl: hide(t.webhookUrl, false) }
       : t.channel === 'webhook'
         ? {
             ...t,
-            url: `${new URL(t.url).origin}${new URL(t.url).pathname}${new URL(t.url).search ? `?${MASK}` : ''}`,
+            url: hide(t.url, true),
             secret: MASK,
             headers: Object.fromEntries(Object.keys(t.headers).map((k) => [k, MASK])),
           }
