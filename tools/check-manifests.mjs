@@ -42,7 +42,9 @@ for (const file of files) {
     if (obj.kind === 'Kustomization') {
       for (const r of obj.resources ?? []) {
         const target = path.resolve(path.dirname(file), r);
-        const ok = fs.existsSync(target) && (fs.statSync(target).isFile() || fs.existsSync(path.join(target, 'kustomization.yaml')));
+        const ok =
+          fs.existsSync(target) &&
+          (fs.statSync(target).isFile() || fs.existsSync(path.join(target, 'kustomization.yaml')));
         if (!ok) errors.push({ ...where, error: `resource ${r} does not exist` });
       }
       validated.push({ ...where, schema: 'kustomization (files named exist)' });

@@ -7,5 +7,3 @@ export * from './trigger-execution/trigger-execution';
 export * from './fleet/offline-sweeper';
 export * from './cancel-execution/cancel-execution';
 export * from './api/api';
-export * from './api/http';
-export * from './api/openapi';

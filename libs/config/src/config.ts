@@ -79,6 +79,10 @@ const EnvSchema = z.object({
 
   LOG_RETENTION_DAYS: optional(int(1, 3650)),
   REPORT_RETENTION_DAYS: optional(int(1, 3650)),
+  MOCK_LOG_RETENTION_DAYS: optional(int(1, 3650)),
+
+  MOCK_PORT: optional(int(0, 65535)),
+  MOCK_JOURNAL_FLUSH_MS: optional(int(10, 60_000)),
 
   VERDICT_PUBLIC_URL: optional(url(['http', 'https'])),
   SMTP_URL: optional(url(['smtp', 'smtps'])),
@@ -132,7 +136,9 @@ export interface VerdictConfig {
     | { adapter: 'in-process'; prefetch: number; maxRetries: number; retryDelaysMs: number[] };
   redis: { adapter: 'redis'; url: string; prefix: string } | { adapter: 'in-process' };
   docstore: { adapter: 'mongodb'; url: string; dbName: string } | { adapter: 'sql' };
-  docRetention: { logDays: number; reportDays: number };
+  docRetention: { logDays: number; reportDays: number; mockRequestDays: number };
+  /** The stub manager: the port of its admin API and mock traffic, and how often the journal is written. */
+  mockServer: { port: number; journalFlushMs: number };
   notifications: {
     /** Where people reach this server (links in notifications to reports). */
     publicUrl: string;
@@ -232,7 +238,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     docstore: e.MONGO_URL
       ? { adapter: 'mongodb', url: e.MONGO_URL, dbName: e.MONGO_DB ?? 'verdict' }
       : { adapter: 'sql' },
-    docRetention: { logDays: e.LOG_RETENTION_DAYS ?? 30, reportDays: e.REPORT_RETENTION_DAYS ?? 365 },
+    docRetention: {
+      logDays: e.LOG_RETENTION_DAYS ?? 30,
+      reportDays: e.REPORT_RETENTION_DAYS ?? 365,
+      mockRequestDays: e.MOCK_LOG_RETENTION_DAYS ?? 7,
+    },
+    mockServer: { port: e.MOCK_PORT ?? 8081, journalFlushMs: e.MOCK_JOURNAL_FLUSH_MS ?? 200 },
     notifications: {
       publicUrl: (
         e.VERDICT_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
@@ -299,6 +310,7 @@ export function redactUrl(raw: string): string {
 /** What the verdict CLI reads when it talks to a server: not the server's own settings. */
 const CliEnvSchema = z.object({
   VERDICT_URL: optional(url(['http', 'https'])),
+  VERDICT_MOCK_URL: optional(url(['http', 'https'])),
   VERDICT_WORKSPACE: optional(
     z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a workspace slug such as "default"'),
   ),
@@ -308,6 +320,8 @@ export const CLI_VARIABLES = Object.keys(CliEnvSchema.shape);
 export interface CliConfig {
   /** The server's base URL (its API is under /api/v1). */
   url: string;
+  /** The stub manager's base URL (its admin API is under /api/v1, mocks under /mocks). */
+  mockUrl: string;
   workspace?: string;
 }
 
@@ -323,6 +337,7 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
     );
   return {
     url: (parsed.data.VERDICT_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+    mockUrl: (parsed.data.VERDICT_MOCK_URL ?? 'http://127.0.0.1:8081').replace(/\/+$/, ''),
     workspace: parsed.data.VERDICT_WORKSPACE,
   };
 }

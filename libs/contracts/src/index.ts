@@ -13,3 +13,4 @@ export * from './messages/registry';
 export * from './messages/validate';
 export * from './errors';
 export * from './entities/notification';
+export * from './entities/mock';

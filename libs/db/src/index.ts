@@ -20,3 +20,5 @@ export * from './repositories/node.repository';
 export * from './repositories/environment.repository';
 export * from './retention';
 export * from './repositories/notification.repository';
+export * from './repositories/mock.repository';
+export * from './repositories/scenario.repository';

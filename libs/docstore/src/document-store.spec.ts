@@ -3,7 +3,7 @@ import { describeWithServer, documentStoreContract, freshPglite, uniqueName } fr
 import { MongoDocumentStore } from './mongodb/mongo-document-store';
 import { SqlDocumentStore } from './sql/sql-document-store';
 
-const retention = { logDays: 30, reportDays: 365 };
+const retention = { logDays: 30, reportDays: 365, mockRequestDays: 7 };
 
 documentStoreContract('sql (embedded)', async () => {
   const db = await freshPglite();

@@ -69,7 +69,7 @@ describe('the orchestrator HTTP API', () => {
     const app = createApi({
       db,
       queue,
-      docstore: new SqlDocumentStore(db, { logDays: 30, reportDays: 90 }),
+      docstore: new SqlDocumentStore(db, { logDays: 30, reportDays: 90, mockRequestDays: 7 }),
       log: createLogger('silent'),
       defaultWorkspace: DEFAULT_WORKSPACE.slug,
     });

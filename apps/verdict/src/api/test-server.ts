@@ -27,7 +27,8 @@ export function apiCaller(base: string): ApiCall {
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: await res.json() };
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
   };
 }
 
@@ -59,6 +60,10 @@ export interface TestServer {
   url: string;
   /** The API of this server. */
   call: ApiCall;
+  /** The stub manager's admin API. */
+  mocks: ApiCall;
+  /** http://127.0.0.1:port of the stub manager (mocks under /mocks/<name>). */
+  mockUrl: string;
   platform: Platform;
   services: Services;
   stop(): Promise<void>;
@@ -70,6 +75,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     VERDICT_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-e2e-')),
     VERDICT_WORKERS: '2',
     VERDICT_ADMIN_PASSWORD: 'e2e-admin-password',
+    MOCK_PORT: '0',
     ...env,
   });
   const log = createLogger('silent');
@@ -84,6 +90,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     url,
     call: apiCaller(`${url}/api/v1`),
+    mocks: apiCaller(`${services.mockUrl}/api/v1`),
+    mockUrl: services.mockUrl,
     platform,
     services,
     stop: async () => {

@@ -122,7 +122,9 @@ function registerCleanup(db: Command, out: Output): void {
           async () => {
             const policy = await loadRetentionPolicy(platform.db, opts.days);
             const deleted = await cleanupExpired(platform.db, policy, { dryRun: opts.dryRun });
-            const documents = opts.dryRun ? { logs: 0, reports: 0 } : await platform.docstore.purgeExpired();
+            const documents = opts.dryRun
+              ? { logs: 0, reports: 0, mockRequests: 0 }
+              : await platform.docstore.purgeExpired();
             return { policy, deleted: { ...deleted, ...documents }, dryRun: Boolean(opts.dryRun) };
           },
           { ttlMs: 60_000, waitMs: 5_000 },

@@ -1,8 +1,11 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@verdict/config';
 import { startIngestion } from '@verdict/ingestion';
 import { startNotifier } from '@verdict/notifier';
+import { startMockServer, type MockServer } from '@verdict/mock-server';
 import { startReporter } from '@verdict/reporter';
 import { startOrchestrator, type Orchestrator } from '@verdict/orchestrator';
 import { WorkerAgent } from '@verdict/worker';
@@ -11,6 +14,9 @@ import type { Platform } from '@verdict/platform';
 export interface Services {
   orchestrator: Orchestrator;
   workers: WorkerAgent[];
+  /** The stub manager, and where its admin API (/api/v1) and mocks (/mocks/<name>) are reached. */
+  mock: MockServer;
+  mockUrl: string;
   stop(graceMs: number): Promise<void>;
 }
 
@@ -52,6 +58,25 @@ export async function startServices(
     { db, bus, log, metrics },
     { smtp: config.notifications.smtp, backoffMs: config.notifications.backoffMs },
   );
+  const mock = await startMockServer(
+    { db, docstore, bus, metrics, log },
+    {
+      host: config.http.host,
+      journalFlushMs: config.mockServer.journalFlushMs,
+      maxAttempts: config.notifications.maxAttempts,
+    },
+  );
+  const mockHttp = http.createServer(mock.handler);
+  mockHttp.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    mockHttp.once('error', reject);
+    mockHttp.listen(config.mockServer.port, config.http.host, resolve);
+  });
+  const mockHost = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  const mockUrl = `http://${mockHost}:${(mockHttp.address() as AddressInfo).port}`;
+  mock.setTrafficUrl(mockUrl);
+  // Tests under execution reach the mocks here (and send X-Verdict-Execution: $VERDICT_EXECUTION_ID).
+  childEnv = { ...childEnv, VERDICT_MOCK_URL: mockUrl };
   const workers: WorkerAgent[] = [];
   for (let i = 0; i < config.workers.count; i++) {
     const name = `${os.hostname()}-${i + 1}`;
@@ -75,8 +100,13 @@ export async function startServices(
   return {
     orchestrator,
     workers,
+    mock,
+    mockUrl,
     stop: async (graceMs) => {
       await Promise.all(workers.map((w) => w.stop(graceMs)));
+      mockHttp.close();
+      mockHttp.closeAllConnections();
+      await mock.stop();
       await ingestion.stop();
       await reporter.stop();
       await notifier.stop();

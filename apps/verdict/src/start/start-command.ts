@@ -48,6 +48,7 @@ export function registerStartCommand(program: Command): void {
         {
           url: `http://${config.http.host}:${port}`,
           api: `http://${config.http.host}:${port}/api/v1`,
+          mocks: services.mockUrl,
           dataDir: config.dataDir,
         },
         'Verdict is running',

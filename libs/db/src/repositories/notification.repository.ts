@@ -53,7 +53,7 @@ export class NotificationRuleRepository {
 
   async get(workspaceId: string, id: string): Promise<NotificationRule | null> {
     const { rows } = await this.db.query(
-      'SELECT * FROM notification_rules WHERE workspace_id = $1 AND id = $2',
+      'SELECT * FROM notification_rules WHERE workspace_id = $1 AND id = $2 AND mock_id IS NULL',
       [workspaceId, id],
     );
     return rows[0] ? toRule(rows[0]) : null;
@@ -64,12 +64,14 @@ export class NotificationRuleRepository {
     filter: { projectId?: string; suiteId?: string; channel?: string },
     page: { limit: number; offset: number },
   ): Promise<Page<NotificationRule>> {
-    const where = new Where().equals({
-      workspace_id: workspaceId,
-      project_id: filter.projectId,
-      suite_id: filter.suiteId,
-      channel: filter.channel,
-    });
+    const where = new Where()
+      .equals({
+        workspace_id: workspaceId,
+        project_id: filter.projectId,
+        suite_id: filter.suiteId,
+        channel: filter.channel,
+      })
+      .raw('mock_id IS NULL');
     return selectPage(
       this.db,
       { select: '*', from: 'notification_rules', where, orderBy: 'lower(name), id' },
@@ -81,7 +83,7 @@ export class NotificationRuleRepository {
   async replace(workspaceId: string, id: string, f: RuleFields): Promise<NotificationRule | null> {
     const { rows } = await this.db.query(
       `UPDATE notification_rules SET project_id = $3, suite_id = $4, name = $5, channel = $6, target = $7, send_when = $8, is_active = $9
-       WHERE workspace_id = $1 AND id = $2 RETURNING *`,
+       WHERE workspace_id = $1 AND id = $2 AND mock_id IS NULL RETURNING *`,
       [
         workspaceId,
         id,
@@ -99,7 +101,7 @@ export class NotificationRuleRepository {
 
   async delete(workspaceId: string, id: string): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      'DELETE FROM notification_rules WHERE workspace_id = $1 AND id = $2',
+      'DELETE FROM notification_rules WHERE workspace_id = $1 AND id = $2 AND mock_id IS NULL',
       [workspaceId, id],
     );
     return rowCount === 1;
@@ -108,7 +110,7 @@ export class NotificationRuleRepository {
   /** Active rules that cover a suite: its own, its project's, and the workspace's. */
   async matching(workspaceId: string, projectId: string, suiteId: string): Promise<NotificationRule[]> {
     const { rows } = await this.db.query(
-      `SELECT * FROM notification_rules WHERE workspace_id = $1 AND is_active
+      `SELECT * FROM notification_rules WHERE workspace_id = $1 AND is_active AND mock_id IS NULL
          AND (project_id IS NULL OR project_id = $2) AND (suite_id IS NULL OR suite_id = $3) ORDER BY created_at, id`,
       [workspaceId, projectId, suiteId],
     );
@@ -147,7 +149,7 @@ export class DeliveryRepository {
   async plan(d: {
     workspaceId: string;
     ruleId: string;
-    executionId: string;
+    executionId: string | null;
     channel: string;
     eventType: string;
     payload: unknown;

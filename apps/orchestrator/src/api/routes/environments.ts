@@ -6,8 +6,8 @@ import {
   type EnvironmentFields,
   type SqlDatabase,
 } from '@verdict/db';
-import { pageOf, route } from '../http';
-import { found, idParam, removed, nonEmpty, PageQuery, patchOf } from './common';
+import { pageOf, route } from '@verdict/http';
+import { found, idParam, removed, nonEmpty, PageQuery, patchOf } from '@verdict/http';
 
 const shape = TestEnvironment.shape;
 const EnvironmentBody = z.strictObject({

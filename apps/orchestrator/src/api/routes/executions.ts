@@ -14,8 +14,8 @@ import { ExecutionRepository, ResultRepository, ShardRepository, type SqlDatabas
 import type { JobQueue } from '@verdict/queue';
 import { cancelExecution } from '../../cancel-execution/cancel-execution';
 import { triggerExecution } from '../../trigger-execution/trigger-execution';
-import { pageOf, route } from '../http';
-import { commaList, found, idParam, PageQuery, QueryBool } from './common';
+import { pageOf, route } from '@verdict/http';
+import { commaList, found, idParam, PageQuery, QueryBool } from '@verdict/http';
 
 const TriggerFields = z.strictObject({
   type: TriggerType.default('manual'),

@@ -13,8 +13,8 @@ import {
 import { NodeRepository, PoolRepository, type SqlDatabase } from '@verdict/db';
 import type { JobQueue } from '@verdict/queue';
 import { poolLoad } from '../../fleet/pool-load';
-import { pageOf, route } from '../http';
-import { found, idParam, nonEmpty, PageQuery, patchOf } from './common';
+import { pageOf, route } from '@verdict/http';
+import { found, idParam, nonEmpty, PageQuery, patchOf } from '@verdict/http';
 
 const PoolShape = z.object({
   name: PoolName,

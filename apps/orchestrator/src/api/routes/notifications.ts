@@ -17,8 +17,8 @@ import {
   SuiteRepository,
   type SqlDatabase,
 } from '@verdict/db';
-import { pageOf, route } from '../http';
-import { found, idParam, nonEmpty, PageQuery, removed } from './common';
+import { pageOf, route } from '@verdict/http';
+import { found, idParam, nonEmpty, PageQuery, removed } from '@verdict/http';
 
 const MASK = '********';
 /** A rule as the API shows it: where it sends, never the secrets that let anyone else send there. */

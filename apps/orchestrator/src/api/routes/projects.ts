@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Name, Project, Slug } from '@verdict/contracts';
 import { ProjectRepository, type SqlDatabase } from '@verdict/db';
-import { pageOf, route } from '../http';
-import { found, idParam, removed, nonEmpty, PageQuery } from './common';
+import { pageOf, route } from '@verdict/http';
+import { found, idParam, removed, nonEmpty, PageQuery } from '@verdict/http';
 
 const ProjectFields = z.strictObject({
   name: Name,

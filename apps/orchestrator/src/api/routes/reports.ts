@@ -3,8 +3,8 @@ import { ConflictError, LogLevel, TestLog, TestReport, Timestamp } from '@verdic
 import { ExecutionRepository, type SqlDatabase } from '@verdict/db';
 import type { DocumentStore } from '@verdict/docstore';
 import { renderHtml, renderJunit, reportOf } from '@verdict/reports';
-import { pageOf, RawBody, route } from '../http';
-import { commaList, found, idParam, PageQuery } from './common';
+import { pageOf, RawBody, route } from '@verdict/http';
+import { commaList, found, idParam, PageQuery } from '@verdict/http';
 
 const FORMATS = ['json', 'html', 'junit'] as const;
 type Format = (typeof FORMATS)[number];

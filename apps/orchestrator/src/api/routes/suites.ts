@@ -14,8 +14,8 @@ import {
 } from '@verdict/contracts';
 import { PoolRepository, ProjectRepository, SuiteRepository, type SqlDatabase } from '@verdict/db';
 import { checkGlobs } from '../../plan-execution/select-files';
-import { pageOf, route } from '../http';
-import { found, idParam, removed, nonEmpty, PageQuery, patchOf, QueryBool } from './common';
+import { pageOf, route } from '@verdict/http';
+import { found, idParam, removed, nonEmpty, PageQuery, patchOf, QueryBool } from '@verdict/http';
 
 const GIT_URL = /^(?:(?:https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+|\/\S+)$/;
 const GIT_REF = /^(?!-)(?!.*\.\.)[\w./-]+$/;

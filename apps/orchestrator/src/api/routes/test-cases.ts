@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ResultStatus, TestCase, TestResult } from '@verdict/contracts';
 import { ResultRepository, SuiteRepository, TestCaseRepository, type SqlDatabase } from '@verdict/db';
-import { pageOf, route } from '../http';
-import { found, idParam, PageQuery } from './common';
+import { pageOf, route } from '@verdict/http';
+import { found, idParam, PageQuery } from '@verdict/http';
 
 const CaseItem = TestCase.extend({ lastStatus: ResultStatus.nullable() });
 

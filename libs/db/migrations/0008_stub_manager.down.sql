@@ -1,0 +1,14 @@
+DROP TABLE IF EXISTS doc_mock_request_logs;
+DROP INDEX IF EXISTS notification_rules_mock_idx;
+ALTER TABLE notification_rules DROP COLUMN IF EXISTS events;
+ALTER TABLE notification_rules DROP COLUMN IF EXISTS mock_id;
+DROP TABLE IF EXISTS scenario_results;
+DROP TABLE IF EXISTS scenario_actions;
+DROP TABLE IF EXISTS scenarios;
+DROP TABLE IF EXISTS mock_config_version;
+ALTER TABLE IF EXISTS mocks DROP CONSTRAINT IF EXISTS mocks_active_set_fk;
+DROP TABLE IF EXISTS mock_response_sets;
+DROP TABLE IF EXISTS mock_conditions;
+DROP TABLE IF EXISTS mock_routes;
+DROP TABLE IF EXISTS mocks;
+DROP FUNCTION IF EXISTS verdict_bump_mock_version();

@@ -1,0 +1,4 @@
+export * from './http';
+export * from './openapi';
+export * from './common';
+export * from './app';
