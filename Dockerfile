@@ -1,5 +1,5 @@
 # One image for every Verdict app; the command picks the app:
-#   node dist/apps/orchestrator/main.js | ingestion | reporter | notifier | worker | verdict (CLI, all-in-one: "start")
+#   node dist/apps/orchestrator/main.js | ingestion | reporter | notifier | mock-server | worker | verdict (CLI, all-in-one: "start")
 # Build: docker build -t verdict:0.1.0 .
 # Multi-stage: the build stage has the dev toolchain; the final stage has only production
 # dependencies, the bundles, git (workers check out git sources) and runs as the non-root "node" user.
@@ -14,11 +14,13 @@ COPY apps/ingestion/package.json apps/ingestion/
 COPY apps/verdict/package.json apps/verdict/
 COPY apps/reporter/package.json apps/reporter/
 COPY apps/notifier/package.json apps/notifier/
+COPY apps/mock-server/package.json apps/mock-server/
 COPY libs/bus/package.json libs/bus/
 COPY libs/config/package.json libs/config/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/db/package.json libs/db/
 COPY libs/docstore/package.json libs/docstore/
+COPY libs/http/package.json libs/http/
 COPY libs/metrics/package.json libs/metrics/
 COPY libs/platform/package.json libs/platform/
 COPY libs/queue/package.json libs/queue/
@@ -32,7 +34,7 @@ COPY tsconfig.base.json ./
 COPY tools tools
 COPY apps apps
 COPY libs libs
-RUN for app in orchestrator worker ingestion reporter notifier verdict; do node tools/build-app.mjs "$app"; done
+RUN for app in orchestrator worker ingestion reporter notifier mock-server verdict; do node tools/build-app.mjs "$app"; done
 # Production dependencies only: the bundles carry Verdict's own libs, npm packages stay external.
 RUN npm prune --omit=dev --no-audit --no-fund
 

@@ -4,6 +4,7 @@ import { ConfigError } from '@verdict/config';
 import { registerDbCommands } from './db-commands/db-commands';
 import { registerDemoCommand } from './demo/demo-command';
 import { registerRunCommands } from './run/run-commands';
+import { registerScenarioCommands } from './scenario/scenario-commands';
 import { createOutput } from './output';
 import { registerStartCommand } from './start/start-command';
 
@@ -20,6 +21,7 @@ registerStartCommand(program);
 registerDbCommands(program, out);
 registerDemoCommand(program, out);
 registerRunCommands(program, out);
+registerScenarioCommands(program, out);
 
 program
   .parseAsync(process.argv)

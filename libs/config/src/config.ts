@@ -311,6 +311,8 @@ export function redactUrl(raw: string): string {
 const CliEnvSchema = z.object({
   VERDICT_URL: optional(url(['http', 'https'])),
   VERDICT_MOCK_URL: optional(url(['http', 'https'])),
+  /** Set by a worker for the test command it runs. */
+  VERDICT_EXECUTION_ID: optional(z.string().min(1).max(200)),
   VERDICT_WORKSPACE: optional(
     z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a workspace slug such as "default"'),
   ),
@@ -323,6 +325,8 @@ export interface CliConfig {
   /** The stub manager's base URL (its admin API is under /api/v1, mocks under /mocks). */
   mockUrl: string;
   workspace?: string;
+  /** The execution a test command runs for (a worker sets it). */
+  executionId?: string;
 }
 
 export function loadCliConfig(env: Record<string, string | undefined> = process.env): CliConfig {
@@ -339,5 +343,6 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
     url: (parsed.data.VERDICT_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
     mockUrl: (parsed.data.VERDICT_MOCK_URL ?? 'http://127.0.0.1:8081').replace(/\/+$/, ''),
     workspace: parsed.data.VERDICT_WORKSPACE,
+    executionId: parsed.data.VERDICT_EXECUTION_ID,
   };
 }

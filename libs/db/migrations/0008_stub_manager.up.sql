@@ -26,7 +26,8 @@ CREATE TABLE mock_routes (
   method      varchar(7) NOT NULL,
   path        varchar(2000) NOT NULL,
   description text,
-  response    jsonb NOT NULL,
+  -- json, not jsonb: an answer keeps its keys in the order they were written.
+  response    json NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT mock_routes_method_path_unique UNIQUE (mock_id, method, path)
@@ -40,7 +41,7 @@ CREATE TABLE mock_conditions (
   parameter_source varchar(6) NOT NULL CHECK (parameter_source IN ('QUERY', 'HEADER', 'BODY', 'PATH')),
   operator         varchar(12) NOT NULL CHECK (operator IN ('EQUALS', 'NOT_EQUALS', 'CONTAINS', 'NOT_CONTAINS', 'GREATER_THAN', 'LESS_THAN', 'REGEX')),
   expected_value   text NOT NULL,
-  response         jsonb NOT NULL,
+  response         json NOT NULL,
   priority         integer NOT NULL DEFAULT 0,
   created_at       timestamptz NOT NULL DEFAULT now(),
   updated_at       timestamptz NOT NULL DEFAULT now()
@@ -54,7 +55,7 @@ CREATE TABLE mock_response_sets (
   name        varchar(255) NOT NULL,
   description text,
   -- [{method, path, response}]
-  responses   jsonb NOT NULL DEFAULT '[]',
+  responses   json NOT NULL DEFAULT '[]',
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT mock_response_sets_name_unique UNIQUE (mock_id, name)

@@ -2,6 +2,7 @@ import type { ReportFormat } from '@verdict/contracts';
 import { parseJestJson } from './jest-json/parse-jest-json';
 import { parseJunit } from './junit/parse-junit';
 import { parseNodeTest } from './node-test/parse-node-test';
+import { parseScenarioReport } from './scenario/parse-scenario';
 import { ReportParseError, type ParsedTest } from './parsed-report';
 
 const PARSERS: Partial<Record<ReportFormat, (content: string, opts: { rootDir?: string }) => ParsedTest[]>> =
@@ -9,6 +10,7 @@ const PARSERS: Partial<Record<ReportFormat, (content: string, opts: { rootDir?: 
     junit: parseJunit,
     'jest-json': parseJestJson,
     'node-test': parseNodeTest,
+    scenario: parseScenarioReport,
   };
 
 /** Parses a report of a known format; throws ReportParseError naming the format and the problem. */

@@ -163,7 +163,7 @@ describe('JUnit XML', () => {
     );
     expect(() => parseJunit('<html><body/></html>')).toThrow(/no <testsuites> or <testsuite> element/);
     expect(() => parseReport('junit', 'not xml at all')).toThrow(ReportParseError);
-    expect(() => parseReport('scenario', '{}')).toThrow(/no parser for "scenario"/);
+    expect(() => parseReport('scenario', '{}')).toThrow(/scenario report: format/);
   });
 
   it('writes one JUnit document that reads back to the same tests', () => {
@@ -207,5 +207,78 @@ describe('JUnit XML', () => {
     expect(back.map((t) => [t.file, t.name, t.status, t.durationMs, t.error?.message ?? null])).toEqual(
       tests.map((t) => [t.file, t.fullName, t.status, t.durationMs, t.error?.message ?? null]),
     );
+  });
+});
+
+describe('scenario (verdict scenario run --report)', () => {
+  const run = (over: Record<string, unknown> = {}) => ({
+    id: '00000000-0000-4000-8000-000000000001',
+    scenarioId: '00000000-0000-4000-8000-000000000002',
+    scenarioName: 'checkout',
+    status: 'PARTIAL',
+    durationMs: 40,
+    errorMessage: '1 of 3 actions failed',
+    executedAt: '2026-11-23T00:00:00.000Z',
+    executionId: null,
+    file: '/repo/scenarios/checkout.json',
+    results: [
+      {
+        order: 1,
+        type: 'START_MOCK',
+        name: 'START_MOCK shop',
+        status: 'passed',
+        durationMs: 3,
+        error: null,
+        response: null,
+      },
+      {
+        order: 2,
+        type: 'HTTP_REQUEST',
+        name: 'POST shop/orders',
+        status: 'failed',
+        durationMs: 7,
+        error: 'status 500, expected 201',
+        response: { status: 500, headers: {}, body: '{"error":"boom"}' },
+      },
+      {
+        order: 3,
+        type: 'WAIT',
+        name: 'WAIT 10 ms',
+        status: 'skipped',
+        durationMs: 0,
+        error: null,
+        response: null,
+      },
+    ],
+    ...over,
+  });
+
+  it('reads each action as a test of the scenario file, failures with the answer', () => {
+    const content = JSON.stringify({ format: 'verdict-scenario', runs: [run()] });
+    const tests = parseReport('scenario', content, { rootDir: '/repo' });
+    expect(tests.map((t) => [t.file, t.fullName, t.status])).toEqual([
+      ['scenarios/checkout.json', 'checkout › 1. START_MOCK shop', 'passed'],
+      ['scenarios/checkout.json', 'checkout › 2. POST shop/orders', 'failed'],
+      ['scenarios/checkout.json', 'checkout › 3. WAIT 10 ms', 'skipped'],
+    ]);
+    expect(tests[1].error).toMatchObject({
+      message: 'status 500, expected 201',
+      stack: expect.stringContaining('HTTP 500'),
+    });
+  });
+
+  it('makes a run that could not start one broken test with its reason, and refuses other JSON', () => {
+    const content = JSON.stringify({
+      format: 'verdict-scenario',
+      runs: [run({ results: [], status: 'FAILED', errorMessage: 'scenarios/x.json: not JSON' })],
+    });
+    expect(parseReport('scenario', content)).toEqual([
+      expect.objectContaining({
+        status: 'broken',
+        error: expect.objectContaining({ message: 'scenarios/x.json: not JSON' }),
+      }),
+    ]);
+    expect(() => parseReport('scenario', '{"format":"junit"}')).toThrow(/format/);
+    expect(() => parseReport('scenario', 'nope')).toThrow(/not JSON/);
   });
 });

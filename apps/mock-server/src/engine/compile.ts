@@ -306,8 +306,12 @@ export function compileMock(def: MockDefinition): CompiledMock {
       return null;
     },
     closest(method, path, n = 3) {
+      const parts = splitPath(path);
+      // Each route as the request would have to be to match it: parameters take the request's segments.
+      const shaped = (r: CompiledRoute) =>
+        `/${r.segments.map((s, i) => (s.rest ? parts.slice(i).join('/') : (s.literal ?? parts[i] ?? ''))).join('/')}`;
       return routes
-        .map((r) => ({ label: r.label, score: distance(path, r.path) + (r.method === method ? 0 : 3) }))
+        .map((r) => ({ label: r.label, score: distance(path, shaped(r)) + (r.method === method ? 0 : 3) }))
         .sort((a, b) => a.score - b.score || a.label.localeCompare(b.label))
         .slice(0, n)
         .map((r) => r.label);

@@ -197,7 +197,6 @@ describe('the orchestrator HTTP API', () => {
       [{ selectors: { include: ['test/[a-z.js'] } }, 'selectors.include', /malformed glob/],
       [{ selectors: { exclude: ['../outside/**'] } }, 'selectors.exclude', /inside the source/],
       [{ run: { ...suiteBody().run, reportFormat: 'tap' } }, 'run.reportFormat', /junit/],
-      [{ run: { ...suiteBody().run, reportFormat: 'scenario' } }, 'run.reportFormat', /not offer yet/],
       [{ run: { ...suiteBody().run, command: 'npx jest' } }, 'run.command', /\{files\}/],
       [
         { run: { ...suiteBody().run, command: 'npx jest {file} {report}' } },

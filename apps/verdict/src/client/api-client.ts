@@ -23,6 +23,8 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     private readonly workspace?: string,
+    /** How to point the CLI at the right server, said when it cannot be reached. */
+    private readonly hint = 'start it with `npm start`, or give its address with --server or VERDICT_URL',
   ) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -40,7 +42,7 @@ export class ApiClient {
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new Error(
-        `cannot reach Verdict at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}): start it with \`npm start\`, or give its address with --server or VERDICT_URL`,
+        `cannot reach Verdict at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}): ${this.hint}`,
         { cause: error },
       );
     }

@@ -82,8 +82,12 @@ describe('deployment files', () => {
   it('every variable the apps read is set in docker-compose.yml, .env.example and the ConfigMap/Secret', () => {
     const composeEnv = Object.keys(compose['x-verdict-env']);
     expect(composeEnv.sort()).toEqual([...CONFIG_VARIABLES].sort());
-    for (const s of ['orchestrator', 'ingestion', 'reporter', 'notifier', 'worker'])
+    for (const s of ['orchestrator', 'ingestion', 'reporter', 'notifier', 'mock-server'])
       expect(Object.keys(compose.services[s].environment).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    // Workers also tell the tests they run where the stub manager's mocks are.
+    expect(Object.keys(compose.services.worker.environment).sort()).toEqual(
+      [...CONFIG_VARIABLES, 'VERDICT_MOCK_URL'].sort(),
+    );
 
     const example = new Set([...read('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
     expect(CONFIG_VARIABLES.filter((v) => !example.has(v))).toEqual([]);
@@ -218,7 +222,7 @@ describe('deployment files', () => {
         fs.existsSync(path.join(ROOT, 'libs', a, 'package.json'))
       )
         expect(docker).toMatch(new RegExp(`COPY (apps|libs)/${a}/package.json`));
-    const built = /for app in ([\w ]+); do/.exec(docker)![1].split(' ');
+    const built = /for app in ([\w -]+); do/.exec(docker)![1].split(' ');
     expect(built.sort()).toEqual([...APPS].sort());
     const final = docker.slice(docker.lastIndexOf('\nFROM '));
     expect(final).toMatch(/^USER node$/m);
@@ -237,6 +241,7 @@ describe('deployment files', () => {
       'apps/ingestion/src/on-result-batch/on-result-batch.handler.ts',
       'apps/orchestrator/src/fleet/offline-sweeper.ts',
       'apps/notifier/src/notifier.ts',
+      'apps/mock-server/src/journal.ts',
     ].map((f) => ({ f, src: read(f) }));
     const queried = new Set<string>();
     for (const f of fs.readdirSync(path.join(ROOT, 'infra/grafana/dashboards'))) {
@@ -272,6 +277,7 @@ describe('deployment files', () => {
       'fleet.queued',
       'fleet.online',
       'notification_delivery.success',
+      'mock_requests.count',
     ])
       expect(queried).toContain(m);
   });

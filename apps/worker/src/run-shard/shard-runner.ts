@@ -35,7 +35,7 @@ const EXT: Record<ReportFormat, string> = {
 };
 
 /** Formats whose reports name real file paths, so a file with no result at all can be told. */
-const FILE_ACCURATE: ReportFormat[] = ['jest-json', 'node-test'];
+const FILE_ACCURATE: ReportFormat[] = ['jest-json', 'node-test', 'scenario'];
 
 interface Run {
   tests: ParsedTest[];

@@ -8,10 +8,8 @@ import { renderHtml } from './html';
 const CHROMIUM = '/usr/bin/chromium';
 const describeWithChromium = fs.existsSync(CHROMIUM)
   ? describe
-  : (describe.skip.bind(
-      null,
-      `[skipped: no ${CHROMIUM}; apt-get install chromium]`,
-    ) as unknown as typeof describe);
+  : (name: string, fn: () => void) =>
+      describe.skip(`${name} [skipped: no ${CHROMIUM}; apt-get install chromium]`, fn);
 
 describeWithChromium('the HTML report in headless Chromium (20,000 tests, 500 failures)', () => {
   let browser: Browser;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TestLog, TestReport } from '@verdict/contracts';
+import type { MockRequestLog, TestLog, TestReport } from '@verdict/contracts';
 import type { DocumentStore } from '@verdict/docstore';
 
 const DAY = 24 * 3600 * 1000;
@@ -34,6 +34,32 @@ export function report(executionId: string, over: Partial<TestReport> = {}): Tes
     artifacts: { screenshots: [], videos: [] },
     distribution: { recipients: [], channels: [], sentAt: null },
     extra: { flaky: [] },
+    ...over,
+  };
+}
+
+export function mockRequest(mockId: string, over: Partial<MockRequestLog> = {}): MockRequestLog {
+  return {
+    id: '',
+    requestId: randomUUID(),
+    mockId,
+    mockName: 'shop',
+    timestamp: new Date().toISOString(),
+    method: 'POST',
+    path: '/orders/7',
+    query: { src: 'test' },
+    headers: { 'content-type': 'application/json' },
+    requestBody: JSON.stringify({ sku: 'A1', qty: 2, customer: { tier: 'gold', tags: ['a', 'b'] } }),
+    responseStatus: 201,
+    responseHeaders: { 'content-type': 'application/json' },
+    responseBody: '{"ok":true}',
+    responseTimeMs: 1.5,
+    clientIp: '127.0.0.1',
+    userAgent: 'contract',
+    scenario: null,
+    executionId: null,
+    route: 'POST /orders/:id',
+    matched: 'default',
     ...over,
   };
 }
@@ -150,6 +176,114 @@ export function documentStoreContract(
       await store.saveReport(report(exec, { generatedAt: new Date(Date.now() - 366 * DAY).toISOString() }));
       expect(await store.getReport(exec)).toBeNull();
       expect((await store.purgeExpired()).reports).toBeGreaterThanOrEqual(1);
+    });
+
+    it('journals mock requests and finds them by method, path template, execution, body and time', async () => {
+      const mock = randomUUID();
+      const t0 = Date.now() - 60_000;
+      const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+      await store.appendMockRequests([
+        mockRequest(mock, { timestamp: at(1), executionId: 'exec-a' }),
+        mockRequest(mock, {
+          timestamp: at(2),
+          executionId: 'exec-a',
+          requestBody: JSON.stringify({ sku: 'B2', qty: 1 }),
+          path: '/orders/8',
+        }),
+        mockRequest(mock, { timestamp: at(3), executionId: 'exec-b' }),
+        mockRequest(mock, {
+          timestamp: at(4),
+          method: 'GET',
+          path: '/health',
+          requestBody: null,
+          responseStatus: 404,
+          route: null,
+          matched: 'none',
+        }),
+        mockRequest(mock, { timestamp: at(5), requestBody: 'not json {', responseTimeMs: 9 }),
+        mockRequest(randomUUID(), { timestamp: at(6) }),
+      ]);
+      const q = (over: object) => store.queryMockRequests({ mockId: mock, ...over });
+      const all = await q({});
+      expect(all.total).toBe(5);
+      expect(all.items[0]).toMatchObject({ timestamp: at(5), requestBody: 'not json {', mockName: 'shop' });
+      expect(all.items.at(-1)).toMatchObject({
+        executionId: 'exec-a',
+        query: { src: 'test' },
+        route: 'POST /orders/:id',
+      });
+      expect((await q({ method: 'post', path: '/orders/:id' })).total).toBe(4);
+      expect((await q({ path: '/orders/8' })).total).toBe(1);
+      expect((await q({ path: '/orders/*' })).total).toBe(4);
+      expect((await q({ executionId: 'exec-a' })).total).toBe(2);
+      expect((await q({ executionId: null })).total).toBe(2);
+      expect((await q({ body: { sku: 'A1' } })).total).toBe(2);
+      expect((await q({ body: { customer: { tier: 'gold' } }, executionId: 'exec-b' })).total).toBe(1);
+      expect((await q({ body: { customer: { tags: ['a', 'b'] } } })).total).toBe(2);
+      expect((await q({ body: { customer: { tags: ['a'] } } })).total).toBe(0);
+      expect((await q({ bodyContains: '"qty":1' })).total).toBe(1);
+      expect((await q({ since: new Date(t0 + 2500), until: new Date(t0 + 4500) })).total).toBe(2);
+      expect((await q({ status: 404 })).items.map((r) => r.path)).toEqual(['/health']);
+      const page = await q({ limit: 2, offset: 2 });
+      expect([page.total, page.items.map((r) => r.timestamp)]).toEqual([5, [at(3), at(2)]]);
+    });
+
+    it('summarizes mock requests per day and method, with per-route statistics, and clears one execution', async () => {
+      const mock = randomUUID();
+      await store.appendMockRequests([
+        mockRequest(mock, { responseTimeMs: 2, executionId: 'x' }),
+        mockRequest(mock, { responseTimeMs: 4 }),
+        mockRequest(mock, {
+          method: 'GET',
+          path: '/nope',
+          route: null,
+          matched: 'none',
+          responseStatus: 404,
+          responseTimeMs: 1,
+        }),
+      ]);
+      const summary = await store.summarizeMockRequests({ mockId: mock });
+      const today = new Date().toISOString().slice(0, 10);
+      expect(summary).toEqual([
+        {
+          date: today,
+          method: 'GET',
+          requestCount: 1,
+          avgResponseTimeMs: 1,
+          minResponseTimeMs: 1,
+          maxResponseTimeMs: 1,
+          errorCount: 1,
+          successCount: 0,
+        },
+        {
+          date: today,
+          method: 'POST',
+          requestCount: 2,
+          avgResponseTimeMs: 3,
+          minResponseTimeMs: 2,
+          maxResponseTimeMs: 4,
+          errorCount: 0,
+          successCount: 2,
+        },
+      ]);
+      const stats = await store.mockRequestStats(mock);
+      expect(stats).toMatchObject({ total: 3, errors: 1, unmatched: 1, maxResponseTimeMs: 4 });
+      expect(stats.byRoute).toEqual([
+        { route: 'POST /orders/:id', count: 2, errors: 0, avgResponseTimeMs: 3 },
+        { route: null, count: 1, errors: 1, avgResponseTimeMs: 1 },
+      ]);
+      expect(await store.clearMockRequests(mock, 'x')).toBe(1);
+      expect((await store.queryMockRequests({ mockId: mock })).total).toBe(2);
+      expect((await store.mockRequestStats(randomUUID())).total).toBe(0);
+    });
+
+    it('treats mock requests past their retention as gone', async () => {
+      const mock = randomUUID();
+      await store.appendMockRequests([
+        mockRequest(mock, { timestamp: new Date(Date.now() - 8 * DAY).toISOString() }),
+      ]);
+      expect((await store.queryMockRequests({ mockId: mock })).total).toBe(0);
+      expect((await store.purgeExpired()).mockRequests).toBeGreaterThanOrEqual(1);
     });
   });
 }

@@ -31,11 +31,6 @@ export function checkSuiteRun(run: SuiteRun, selectors: Pick<SuiteSelectors, 'in
       'the command must write its report to {report} (for node:test: --test-reporter={reporter} --test-reporter-destination={report})',
       'run.command',
     );
-  if (run.reportFormat === 'scenario')
-    throw new ValidationError(
-      'report format "scenario" runs stub-manager scenarios, which this server does not offer yet; use junit, jest-json or node-test',
-      'run.reportFormat',
-    );
   const source = run.source;
   if (source.type === 'local') {
     if (!path.isAbsolute(source.path))
