@@ -79,16 +79,24 @@ describe('verdict CLI', () => {
 
   it('start serves /healthz and /readyz naming every dependency, and stops cleanly on SIGTERM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-start-'));
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', MAIN, 'start', '--port', '0'], {
-      env: { PATH: process.env.PATH, VERDICT_DATA_DIR: dir, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', MAIN, 'start', '--port', '0', '--mock-port', '0'],
+      {
+        env: { PATH: process.env.PATH, VERDICT_DATA_DIR: dir, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let logs = '';
     child.stdout.on('data', (d) => (logs += d));
     child.stderr.on('data', (d) => (logs += d));
     try {
       await waitFor(() => /"msg":"Verdict is running"/.test(logs), 60_000, 'Verdict to start');
-      const url = JSON.parse(logs.split('\n').find((l) => l.includes('Verdict is running'))!).url as string;
+      const running = JSON.parse(logs.split('\n').find((l) => l.includes('Verdict is running'))!);
+      const url = running.url as string;
+      // The stub manager runs in the same process, on its own port.
+      const mocks = await fetch(`${running.mocks}/api/v1/mocks`);
+      expect([mocks.status, ((await mocks.json()) as { total: number }).total]).toEqual([200, 0]);
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).toBe(200);

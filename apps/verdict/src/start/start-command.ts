@@ -17,13 +17,16 @@ export function registerStartCommand(program: Command): void {
       'Run Verdict in one process (embedded adapters unless DATABASE_URL, AMQP_URL, REDIS_URL, MONGO_URL or INFLUX_URL are set)',
     )
     .option('--port <port>', 'HTTP port (overrides PORT)')
-    .action(async (opts: { port?: string }) => {
+    .option('--mock-port <port>', "the stub manager's port (overrides MOCK_PORT, default 8081)")
+    .action(async (opts: { port?: string; mockPort?: string }) => {
       const config = loadConfig();
-      if (opts.port !== undefined) {
-        if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535)
-          throw new Error(`--port expects a port number from 0 to 65535, got "${opts.port}"`);
-        config.http.port = Number(opts.port);
-      }
+      const port = (name: string, v: string) => {
+        if (!/^\d+$/.test(v) || Number(v) > 65535)
+          throw new Error(`${name} expects a port number from 0 to 65535, got "${v}"`);
+        return Number(v);
+      };
+      if (opts.port !== undefined) config.http.port = port('--port', opts.port);
+      if (opts.mockPort !== undefined) config.mockServer.port = port('--mock-port', opts.mockPort);
       const log = createLogger(config.logLevel);
       const platform = await openPlatform(config, log);
       const applied = await new Migrator(platform.db).migrate();
@@ -43,11 +46,11 @@ export function registerStartCommand(program: Command): void {
         config.http.port,
         api,
       );
-      const { port } = server.address() as AddressInfo;
+      const { port: listening } = server.address() as AddressInfo;
       log.info(
         {
-          url: `http://${config.http.host}:${port}`,
-          api: `http://${config.http.host}:${port}/api/v1`,
+          url: `http://${config.http.host}:${listening}`,
+          api: `http://${config.http.host}:${listening}/api/v1`,
           mocks: services.mockUrl,
           dataDir: config.dataDir,
         },
