@@ -15,6 +15,7 @@ COPY apps/verdict/package.json apps/verdict/
 COPY apps/reporter/package.json apps/reporter/
 COPY apps/notifier/package.json apps/notifier/
 COPY apps/mock-server/package.json apps/mock-server/
+COPY libs/auth/package.json libs/auth/
 COPY libs/bus/package.json libs/bus/
 COPY libs/config/package.json libs/config/
 COPY libs/contracts/package.json libs/contracts/

@@ -132,11 +132,11 @@ void (async () => {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    const { port } = JSON.parse(await firstLine(verdict, /"port"/));
+    const { port, key } = JSON.parse(await firstLine(verdict, /"port"/));
     const vBase = `http://127.0.0.1:${port}`;
     const created = await fetch(`${vBase}/api/v1/mocks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ name: 'bench', routes: verdictRoutes() }),
     });
     if (created.status !== 201) throw new Error(`Verdict mock not created: ${await created.text()}`);

@@ -2,11 +2,13 @@
 // its tables and its journal (the embedded docstore), metrics off. Prints {"port": N} when ready.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AccessControl, issueApiKey } from '@verdict/auth';
 import { InProcessBus } from '@verdict/bus';
 import { createLogger, loadConfig } from '@verdict/config';
 import { Migrator, PostgresDatabase, seed } from '@verdict/db';
 import { SqlDocumentStore } from '@verdict/docstore';
 import { OffMetricsWriter } from '@verdict/metrics';
+import { InProcessCache } from '@verdict/queue';
 import { startMockServer } from '@verdict/mock-server';
 
 void (async () => {
@@ -22,13 +24,18 @@ void (async () => {
       bus: new InProcessBus(),
       metrics: new OffMetricsWriter(),
       log,
+      access: new AccessControl(
+        { db, cache: new InProcessCache(), log },
+        { defaultWorkspace: 'default', limits: { loginPerMinute: 10, hooksPerMinute: 100 } },
+      ),
     },
     { host: '127.0.0.1', journalFlushMs: 200, maxAttempts: 1 },
   );
+  const key = await issueApiKey(db, 'admin', 'bench');
   const httpServer = http.createServer(server.handler);
   httpServer.keepAliveTimeout = 65_000;
   httpServer.listen(0, '127.0.0.1', () => {
-    process.stdout.write(`${JSON.stringify({ port: (httpServer.address() as AddressInfo).port })}\n`);
+    process.stdout.write(`${JSON.stringify({ port: (httpServer.address() as AddressInfo).port, key })}\n`);
   });
   process.on('SIGTERM', async () => {
     httpServer.close();

@@ -1,3 +1,4 @@
+import { accessControlFor } from '@verdict/auth';
 import { Migrator } from '@verdict/db';
 import { openPlatform, runService } from '@verdict/platform';
 import { startMockServer } from './mock-server';
@@ -7,7 +8,14 @@ runService('mock-server', async (config, log) => {
   const platform = await openPlatform(config, log);
   await new Migrator(platform.db).migrate();
   const server = await startMockServer(
-    { db: platform.db, docstore: platform.docstore, bus: platform.bus, metrics: platform.metrics, log },
+    {
+      db: platform.db,
+      docstore: platform.docstore,
+      bus: platform.bus,
+      metrics: platform.metrics,
+      log,
+      access: accessControlFor(platform, log),
+    },
     {
       host: config.http.host,
       journalFlushMs: config.mockServer.journalFlushMs,

@@ -1,14 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AccessControl, issueApiKey } from '@verdict/auth';
 import { InProcessBus } from '@verdict/bus';
 import { createLogger, loadConfig } from '@verdict/config';
 import { Migrator, seed, type SqlDatabase } from '@verdict/db';
 import { SqlDocumentStore } from '@verdict/docstore';
+import { InProcessCache } from '@verdict/queue';
 import { freshPglite, waitFor } from '@verdict/testing';
 import { startMockServer, type MockServer } from './mock-server';
 
 describe('mock-server replicas on one database', () => {
   let db: SqlDatabase;
+  let key: string;
+  const cache = new InProcessCache();
+  const authed = (url: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, headers: { ...(init.headers as object), authorization: `Bearer ${key}` } });
   const servers: { mock: MockServer; http: http.Server; url: string }[] = [];
 
   const start = async () => {
@@ -19,6 +25,10 @@ describe('mock-server replicas on one database', () => {
         docstore: new SqlDocumentStore(db, { logDays: 1, reportDays: 1, mockRequestDays: 1 }),
         bus: new InProcessBus(),
         log,
+        access: new AccessControl(
+          { db, cache, log },
+          { defaultWorkspace: 'default', limits: { loginPerMinute: 10, hooksPerMinute: 100 } },
+        ),
       },
       { host: '127.0.0.1', journalFlushMs: 50, pollMs: 50, maxAttempts: 1 },
     );
@@ -33,6 +43,7 @@ describe('mock-server replicas on one database', () => {
     db = await freshPglite();
     await new Migrator(db).migrate();
     await seed(db, loadConfig({ VERDICT_ADMIN_PASSWORD: 'replica-admin-password' }));
+    key = await issueApiKey(db, 'admin', 'spec');
   });
   afterAll(async () => {
     for (const s of servers) {
@@ -40,12 +51,13 @@ describe('mock-server replicas on one database', () => {
       await s.mock.stop();
     }
     await db.close();
+    await cache.close();
   });
 
   it("serves another replica's changes within its poll, and journals each replica's requests", async () => {
     const a = await start();
     const b = await start();
-    const created = await fetch(`${a}/api/v1/mocks`, {
+    const created = await authed(`${a}/api/v1/mocks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -62,10 +74,10 @@ describe('mock-server replicas on one database', () => {
       'replica b to load the mock',
     );
 
-    const route = (await (await fetch(`${a}/api/v1/mocks/${mock.id}/routes`)).json()) as {
+    const route = (await (await authed(`${a}/api/v1/mocks/${mock.id}/routes`)).json()) as {
       items: { id: string }[];
     };
-    await fetch(`${a}/api/v1/mocks/${mock.id}/routes/${route.items[0].id}`, {
+    await authed(`${a}/api/v1/mocks/${mock.id}/routes/${route.items[0].id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ response: { body: { v: 2 } } }),
@@ -77,7 +89,7 @@ describe('mock-server replicas on one database', () => {
     );
 
     const stats = async (url: string) =>
-      ((await (await fetch(`${url}/api/v1/mocks/${mock.id}/stats`)).json()) as { total: number }).total;
+      ((await (await authed(`${url}/api/v1/mocks/${mock.id}/stats`)).json()) as { total: number }).total;
     await waitFor(async () => (await stats(a)) >= 3, 5000, 'both journals to be written');
   });
 });

@@ -1,9 +1,10 @@
 import type http from 'node:http';
 import type { MessageBus } from '@verdict/bus';
 import type { Logger } from '@verdict/config';
-import { DEFAULT_WORKSPACE, ScenarioRepository, WorkspaceRepository, type SqlDatabase } from '@verdict/db';
+import type { AccessControl } from '@verdict/auth';
+import { ScenarioRepository, type SqlDatabase } from '@verdict/db';
 import type { DocumentStore } from '@verdict/docstore';
-import { createApiApp, workspaceResolver, type ApiRoute } from '@verdict/http';
+import { createApiApp, RUN, type ApiRoute } from '@verdict/http';
 import type { MetricsWriter } from '@verdict/metrics';
 import type { MockServerContext } from './api/context';
 import { journalRoutes } from './api/journal';
@@ -23,6 +24,8 @@ export interface MockServerDeps {
   bus: MessageBus;
   metrics?: MetricsWriter;
   log: Logger;
+  /** Who may use the admin API (the same sessions, keys and roles as the main API). */
+  access: AccessControl;
 }
 
 export interface MockServerOptions {
@@ -33,7 +36,6 @@ export interface MockServerOptions {
   pollMs?: number;
   /** Attempts of a webhook delivery. */
   maxAttempts: number;
-  defaultWorkspace?: string;
 }
 
 export interface MockServer {
@@ -79,17 +81,20 @@ export async function startMockServer(deps: MockServerDeps, opts: MockServerOpti
     runner,
     log,
   };
-  const routes = [...mockRoutes(ctx), ...journalRoutes(ctx), ...webhookRoutes(ctx), ...scenarioRoutes(ctx)];
-  const workspaces = new WorkspaceRepository(deps.db);
+  // Tests drive the stub manager: any member of a workspace may change its mocks and scenarios.
+  const routes = [
+    ...mockRoutes(ctx),
+    ...journalRoutes(ctx),
+    ...webhookRoutes(ctx),
+    ...scenarioRoutes(ctx),
+  ].map((r): ApiRoute => (r.method === 'get' || r.access ? r : { ...r, access: RUN }));
   const admin = createApiApp({
     routes,
     title: 'Verdict stub manager',
     log,
     bodyLimit: '10mb',
-    resolveContext: workspaceResolver(
-      (slug) => workspaces.findBySlug(slug),
-      opts.defaultWorkspace ?? DEFAULT_WORKSPACE.slug,
-    ),
+    resolveContext: deps.access.resolveContext,
+    audit: deps.access.audit,
   });
   catalog.onReload((mocks) => ports.sync(mocks));
   await catalog.refresh(true);

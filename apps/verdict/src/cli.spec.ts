@@ -83,7 +83,12 @@ describe('verdict CLI', () => {
       process.execPath,
       ['--require', 'tsx/cjs', MAIN, 'start', '--port', '0', '--mock-port', '0'],
       {
-        env: { PATH: process.env.PATH, VERDICT_DATA_DIR: dir, LOG_LEVEL: 'info' },
+        env: {
+          PATH: process.env.PATH,
+          VERDICT_DATA_DIR: dir,
+          LOG_LEVEL: 'info',
+          VERDICT_ADMIN_PASSWORD: 'cli-spec-password',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -95,7 +100,16 @@ describe('verdict CLI', () => {
       const running = JSON.parse(logs.split('\n').find((l) => l.includes('Verdict is running'))!);
       const url = running.url as string;
       // The stub manager runs in the same process, on its own port.
-      const mocks = await fetch(`${running.mocks}/api/v1/mocks`);
+      // Signed in as the seeded admin: the API and the stub manager take the same session.
+      const login = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'admin', password: 'cli-spec-password' }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const auth = { authorization: `Bearer ${token}` };
+      expect((await fetch(`${url}/api/v1/projects`)).status).toBe(401);
+      const mocks = await fetch(`${running.mocks}/api/v1/mocks`, { headers: auth });
       expect([mocks.status, ((await mocks.json()) as { total: number }).total]).toEqual([200, 0]);
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${url}/readyz`);
@@ -118,11 +132,14 @@ describe('verdict CLI', () => {
       expect(openapi.openapi).toBe('3.1.0');
       const project = await fetch(`${url}/api/v1/projects`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify({ name: 'Shop', slug: 'shop' }),
       });
       expect(project.status).toBe(201);
-      expect(((await (await fetch(`${url}/api/v1/projects`)).json()) as { total: number }).total).toBe(1);
+      expect(
+        ((await (await fetch(`${url}/api/v1/projects`, { headers: auth })).json()) as { total: number })
+          .total,
+      ).toBe(1);
       child.kill('SIGTERM');
       const code = await new Promise((r) => child.once('exit', r));
       expect(code).toBe(0);

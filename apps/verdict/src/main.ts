@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '@verdict/config';
 import { registerDbCommands } from './db-commands/db-commands';
 import { registerDemoCommand } from './demo/demo-command';
+import { registerAuthCommands } from './auth/auth-commands';
 import { registerRunCommands } from './run/run-commands';
 import { registerScenarioCommands } from './scenario/scenario-commands';
 import { createOutput } from './output';
@@ -21,6 +22,7 @@ registerStartCommand(program);
 registerDbCommands(program, out);
 registerDemoCommand(program, out);
 registerRunCommands(program, out);
+registerAuthCommands(program, out);
 registerScenarioCommands(program, out);
 
 program

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -81,6 +82,9 @@ const EnvSchema = z.object({
   REPORT_RETENTION_DAYS: optional(int(1, 3650)),
   MOCK_LOG_RETENTION_DAYS: optional(int(1, 3650)),
 
+  RATE_LIMIT_LOGIN_PER_MIN: optional(int(1, 100_000)),
+  RATE_LIMIT_HOOKS_PER_MIN: optional(int(1, 1_000_000)),
+
   MOCK_PORT: optional(int(0, 65535)),
   MOCK_JOURNAL_FLUSH_MS: optional(int(10, 60_000)),
 
@@ -137,6 +141,8 @@ export interface VerdictConfig {
   redis: { adapter: 'redis'; url: string; prefix: string } | { adapter: 'in-process' };
   docstore: { adapter: 'mongodb'; url: string; dbName: string } | { adapter: 'sql' };
   docRetention: { logDays: number; reportDays: number; mockRequestDays: number };
+  /** Login attempts per account per minute (three times as many per client address); CI webhook deliveries per address per minute. */
+  rateLimits: { loginPerMinute: number; hooksPerMinute: number };
   /** The stub manager: the port of its admin API and mock traffic, and how often the journal is written. */
   mockServer: { port: number; journalFlushMs: number };
   notifications: {
@@ -243,6 +249,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reportDays: e.REPORT_RETENTION_DAYS ?? 365,
       mockRequestDays: e.MOCK_LOG_RETENTION_DAYS ?? 7,
     },
+    rateLimits: {
+      loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MIN ?? 10,
+      hooksPerMinute: e.RATE_LIMIT_HOOKS_PER_MIN ?? 120,
+    },
     mockServer: { port: e.MOCK_PORT ?? 8081, journalFlushMs: e.MOCK_JOURNAL_FLUSH_MS ?? 200 },
     notifications: {
       publicUrl: (
@@ -311,6 +321,10 @@ export function redactUrl(raw: string): string {
 const CliEnvSchema = z.object({
   VERDICT_URL: optional(url(['http', 'https'])),
   VERDICT_MOCK_URL: optional(url(['http', 'https'])),
+  /** A session token or API key; else the one `verdict login` saved for the server. */
+  VERDICT_API_KEY: optional(z.string().min(10)),
+  /** Where `verdict login` keeps credentials (default ~/.config/verdict). */
+  VERDICT_CONFIG_DIR: optional(z.string().min(1)),
   /** Set by a worker for the test command it runs. */
   VERDICT_EXECUTION_ID: optional(z.string().min(1).max(200)),
   VERDICT_WORKSPACE: optional(
@@ -327,6 +341,9 @@ export interface CliConfig {
   workspace?: string;
   /** The execution a test command runs for (a worker sets it). */
   executionId?: string;
+  apiKey?: string;
+  /** The file `verdict login` writes: credentials per server URL. */
+  credentialsFile: string;
 }
 
 export function loadCliConfig(env: Record<string, string | undefined> = process.env): CliConfig {
@@ -344,5 +361,11 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
     mockUrl: (parsed.data.VERDICT_MOCK_URL ?? 'http://127.0.0.1:8081').replace(/\/+$/, ''),
     workspace: parsed.data.VERDICT_WORKSPACE,
     executionId: parsed.data.VERDICT_EXECUTION_ID,
+    apiKey: parsed.data.VERDICT_API_KEY,
+    credentialsFile: path.join(
+      parsed.data.VERDICT_CONFIG_DIR ??
+        path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'verdict'),
+      'credentials.json',
+    ),
   };
 }

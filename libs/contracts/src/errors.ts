@@ -44,3 +44,24 @@ export class UnavailableError extends DomainError {
     super(message, 'unavailable', details);
   }
 }
+/** Nobody is signed in, or the credentials are not (or no longer) valid. */
+export class UnauthorizedError extends DomainError {
+  constructor(message = 'sign in: send Authorization: Bearer <session token or API key>') {
+    super(message, 'unauthorized');
+  }
+}
+/** Signed in, but this is not theirs to do. */
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super(message, 'forbidden');
+  }
+}
+/** Too many attempts in the window: try again after retryAfterS seconds. */
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message, 'rate_limited', { retryAfterS });
+  }
+}

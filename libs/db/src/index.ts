@@ -22,3 +22,4 @@ export * from './retention';
 export * from './repositories/notification.repository';
 export * from './repositories/mock.repository';
 export * from './repositories/scenario.repository';
+export * from './repositories/identity.repository';

@@ -1,25 +1,18 @@
 import express, { type Request } from 'express';
 import type { Logger } from '@verdict/config';
-import { NotFoundError, type Workspace } from '@verdict/contracts';
-import { mountRoutes, problemHandler, ProblemError, type ApiRoute, type RequestContext } from './http';
+import {
+  mountRoutes,
+  problemHandler,
+  ProblemError,
+  type ApiRoute,
+  type MutationRecord,
+  type RequestContext,
+} from './http';
 import { openApiDocument } from './openapi';
 
 export const API_PREFIX = '/api/v1';
 /** Names the workspace a request acts in, by slug; without it, the default workspace. */
 export const WORKSPACE_HEADER = 'x-verdict-workspace';
-
-/** The workspace a request acts in: the one X-Verdict-Workspace names, else the default. */
-export function workspaceResolver(
-  findBySlug: (slug: string) => Promise<Workspace | null>,
-  defaultWorkspace: string,
-): (req: Request) => Promise<RequestContext> {
-  return async (req) => {
-    const slug = req.get(WORKSPACE_HEADER) ?? defaultWorkspace;
-    const workspace = await findBySlug(slug);
-    if (!workspace) throw new NotFoundError('workspace', slug);
-    return { workspace };
-  };
-}
 
 /**
  * An express app serving the routes under /api/v1 with their OpenAPI document at
@@ -30,7 +23,9 @@ export function createApiApp(opts: {
   title: string;
   version?: string;
   log: Logger;
-  resolveContext: (req: Request) => Promise<RequestContext>;
+  resolveContext: (req: Request, route: ApiRoute) => Promise<RequestContext>;
+  /** Told of every mutating request once answered, failed ones too (the audit log). */
+  audit?: (record: MutationRecord) => void;
   /** Largest JSON body accepted. */
   bodyLimit?: string;
 }): express.Express {
@@ -40,9 +35,17 @@ export function createApiApp(opts: {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const router = express.Router();
-  router.use(express.json({ limit: opts.bodyLimit ?? '1mb' }));
+  router.use(
+    express.json({
+      limit: opts.bodyLimit ?? '1mb',
+      // Kept for handlers that check a signature over the exact bytes (CI webhooks).
+      verify: (req, _res, buf) => {
+        (req as typeof req & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
   router.get('/openapi.json', (_req, res) => void res.json(document));
-  mountRoutes(router, routes, opts.resolveContext);
+  mountRoutes(router, routes, opts.resolveContext, opts.audit);
   router.use((req, _res, next) => {
     const allowed = routes.filter((r) => matches(r.path, req.path)).map((r) => r.method.toUpperCase());
     next(

@@ -4,15 +4,77 @@ import {
   ConflictError,
   DomainError,
   NotFoundError,
+  ForbiddenError,
+  TooManyRequestsError,
+  UnauthorizedError,
   UnavailableError,
   ValidationError,
+  type PlatformRole,
   type Workspace,
+  type WorkspaceRole,
 } from '@verdict/contracts';
 import type { Logger } from '@verdict/config';
 
-/** Who is asking, resolved once per request. Authentication (issue #5) narrows this further. */
+/** Who is asking: a signed-in user (by session or API key), with their platform role. */
+export interface Principal {
+  userId: string;
+  username: string;
+  email: string;
+  platformRole: PlatformRole;
+  via: 'session' | 'api-key';
+  /** An API key bound to one workspace acts only there. */
+  keyWorkspaceId: string | null;
+  /** An API key's scopes (read, run, write, manage); empty: everything the user may do. */
+  keyScopes: string[];
+  /** For a session: the hash it is kept under (sign-out forgets it). */
+  sessionId: string | null;
+}
+
+/**
+ * Who may call a route. `workspace` routes act in one workspace (the X-Verdict-Workspace
+ * header's, else the caller's default) and need a workspace role: read (any member), run
+ * (members: executions, the stub manager), write and manage (owners). `platform` routes act on
+ * shared resources (the fleet) or administer the platform. `user` routes need a signed-in user
+ * and no workspace; `public` routes need nobody (login, CI webhooks, the OpenAPI document).
+ */
+export type Access =
+  | { scope: 'public' }
+  | { scope: 'user' }
+  | { scope: 'platform'; need: 'read' | 'fleet' | 'admin' }
+  | { scope: 'workspace'; need: 'read' | 'run' | 'write' | 'manage' };
+
+export const RUN: Access = { scope: 'workspace', need: 'run' };
+export const MANAGE: Access = { scope: 'workspace', need: 'manage' };
+export const PUBLIC: Access = { scope: 'public' };
+export const SIGNED_IN: Access = { scope: 'user' };
+
+/** A route's access: as declared, else workspace read for GET and workspace write otherwise. */
+export const accessOf = (r: Pick<ApiRoute, 'access' | 'method'>): Access =>
+  r.access ?? { scope: 'workspace', need: r.method === 'get' ? 'read' : 'write' };
+
+/** Who is asking, resolved once per request. */
 export interface RequestContext {
+  /** The workspace acted in (workspace routes only). */
   workspace: Workspace;
+  /** Null only on public routes. */
+  principal: Principal | null;
+  /** The caller's role in the workspace (ADMIN for platform admins who are not members). */
+  role: WorkspaceRole | 'ADMIN' | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What the audit hook is told of each mutating request, once it is answered. */
+export interface MutationRecord {
+  route: ApiRoute;
+  params: Record<string, unknown>;
+  body: unknown;
+  ctx: RequestContext | null;
+  ip: string | null;
+  userAgent: string | null;
+  status: number;
+  result: unknown;
+  error: unknown;
 }
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -36,13 +98,22 @@ export interface ApiRoute {
   status?: 200 | 201 | 202 | 204;
   /** For 201: where the created resource lives. */
   location?: (result: never) => string;
+  access?: Access;
   handler: (input: {
     params: never;
     query: never;
     body: never;
     ctx: RequestContext;
     accept: string;
+    request: RawRequest;
   }) => Promise<unknown>;
+}
+
+/** The request as it came, for handlers that check signatures over the exact bytes. */
+export interface RawRequest {
+  headers: Record<string, string | string[] | undefined>;
+  /** The body's bytes as received (JSON bodies only). */
+  rawBody: Buffer | undefined;
 }
 
 /** An answer that is not JSON (an HTML or XML report): sent as it is, with its media type. */
@@ -72,6 +143,7 @@ export function route<
   response?: z.ZodType;
   status?: 200 | 201 | 202 | 204;
   location?: (result: R) => string;
+  access?: Access;
   handler: (input: {
     params: P extends z.ZodObject ? z.output<P> : Record<string, never>;
     query: Q extends z.ZodObject ? z.output<Q> : Record<string, never>;
@@ -79,6 +151,7 @@ export function route<
     ctx: RequestContext;
     /** The request's Accept header, for content negotiation. */
     accept: string;
+    request: RawRequest;
   }) => Promise<R>;
 }): ApiRoute {
   return spec as unknown as ApiRoute;
@@ -116,11 +189,29 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, location: 'path' 
 export function mountRoutes(
   router: Router,
   routes: ApiRoute[],
-  resolveContext: (req: Request) => Promise<RequestContext>,
+  resolveContext: (req: Request, route: ApiRoute) => Promise<RequestContext>,
+  audit?: (record: MutationRecord) => void,
 ): void {
   for (const r of routes) {
     router[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
+      let ctx: RequestContext | null = null;
+      const record = (status: number, result: unknown, error: unknown) => {
+        if (!audit || r.method === 'get') return;
+        audit({
+          route: r,
+          params: req.params,
+          body: req.body,
+          ctx,
+          ip: req.ip ?? req.socket.remoteAddress ?? null,
+          userAgent: req.get('user-agent') ?? null,
+          status,
+          result,
+          error,
+        });
+      };
       try {
+        // Who is asking comes first: a caller who may not act learns nothing from validation.
+        ctx = await resolveContext(req, r);
         const params = r.params ? parseOrThrow(r.params, req.params, 'path') : {};
         const query = r.query ? parseOrThrow(r.query, req.query, 'query') : {};
         let body: unknown;
@@ -135,15 +226,16 @@ export function mountRoutes(
             );
           body = parseOrThrow(r.body, hasBody ? req.body : {}, 'body');
         }
-        const ctx = await resolveContext(req);
         const result = await r.handler({
           params,
           query,
           body,
           ctx,
           accept: req.get('accept') ?? '',
+          request: { headers: req.headers, rawBody: (req as Request & { rawBody?: Buffer }).rawBody },
         } as never);
         const status = r.status ?? 200;
+        record(status, result, null);
         if (status === 204) return void res.status(204).end();
         if (result instanceof RawBody) {
           if (result.filename) res.attachment(result.filename);
@@ -152,6 +244,7 @@ export function mountRoutes(
         if (status === 201 && r.location) res.location(`${req.baseUrl}${r.location(result as never)}`);
         res.status(status).json(result);
       } catch (error) {
+        record(toProblem(error).status, null, error);
         next(error);
       }
     });
@@ -212,6 +305,11 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof NotFoundError) return base(404, 'Not Found', error.message, { code: error.code });
   if (error instanceof ConflictError)
     return base(409, 'Conflict', error.message, { code: error.code, field: error.details.field as string });
+  if (error instanceof UnauthorizedError)
+    return base(401, 'Unauthorized', error.message, { code: error.code });
+  if (error instanceof ForbiddenError) return base(403, 'Forbidden', error.message, { code: error.code });
+  if (error instanceof TooManyRequestsError)
+    return base(429, 'Too Many Requests', error.message, { code: error.code });
   if (error instanceof UnavailableError)
     return base(503, 'Service Unavailable', error.message, { code: error.code });
   if (error instanceof DomainError) return base(400, 'Bad Request', error.message, { code: error.code });
@@ -243,6 +341,8 @@ export function problemHandler(log: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const problem = { ...toProblem(error), instance: req.originalUrl };
     if (problem.status >= 500) log.error({ err: error, url: req.originalUrl }, 'API request failed');
+    if (error instanceof UnauthorizedError) res.set('www-authenticate', 'Bearer realm="verdict"');
+    if (error instanceof TooManyRequestsError) res.set('retry-after', String(error.retryAfterS));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   };
 }

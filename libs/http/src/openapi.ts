@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProblemSchema, type ApiRoute } from './http';
+import { accessOf, ProblemSchema, type ApiRoute } from './http';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -55,6 +55,17 @@ export function openApiDocument(routes: ApiRoute[], info: { title: string; versi
         content: { 'application/problem+json': { schema: problem } },
       },
     };
+    const isPublic = accessOf(r).scope === 'public';
+    if (!isPublic) {
+      responses[401] = {
+        description: 'No valid credentials: send Authorization: Bearer <session token or API key>',
+        content: { 'application/problem+json': { schema: problem } },
+      };
+      responses[403] = {
+        description: 'Not allowed: not a member of the workspace, or the role or key scope does not allow it',
+        content: { 'application/problem+json': { schema: problem } },
+      };
+    }
     if (r.path.includes(':'))
       responses[404] = {
         description: 'Not found',
@@ -69,6 +80,7 @@ export function openApiDocument(routes: ApiRoute[], info: { title: string; versi
       operationId: operationId(r),
       summary: r.summary,
       tags: [r.tag],
+      ...(isPublic ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body
         ? {
@@ -87,7 +99,17 @@ export function openApiDocument(routes: ApiRoute[], info: { title: string; versi
     servers: [{ url: '/api/v1' }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
-    components: { schemas: { Problem: schemaOf(ProblemSchema, 'output') } },
+    security: [{ bearer: [] }],
+    components: {
+      schemas: { Problem: schemaOf(ProblemSchema, 'output') },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A session token from POST /auth/login, or an API key from POST /api-keys',
+        },
+      },
+    },
   };
 }
 

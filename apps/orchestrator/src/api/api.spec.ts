@@ -17,7 +17,8 @@ import {
   type SqlDatabase,
 } from '@verdict/db';
 import { SqlDocumentStore } from '@verdict/docstore';
-import { InProcessJobQueue, type JobQueue } from '@verdict/queue';
+import { AccessControl, issueApiKey } from '@verdict/auth';
+import { InProcessCache, InProcessJobQueue, type JobQueue } from '@verdict/queue';
 import { createTestDatabase, freshPglite, serverUrl } from '@verdict/testing';
 import { createApi, WORKSPACE_HEADER } from './api';
 
@@ -36,6 +37,7 @@ describe('the orchestrator HTTP API', () => {
   let queue: JobQueue;
   let server: http.Server;
   let base: string;
+  let adminKey: string;
   const sourceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-api-'));
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
@@ -43,7 +45,11 @@ describe('the orchestrator HTTP API', () => {
   const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${url}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: {
+        authorization: `Bearer ${adminKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -66,12 +72,17 @@ describe('the orchestrator HTTP API', () => {
     await new Migrator(db).migrate();
     await seed(db, { admin: { username: 'admin', email: 'admin@example.com', password: 'pw-for-tests' } });
     queue = new InProcessJobQueue();
+    adminKey = await issueApiKey(db, 'admin', 'api spec');
+    const log = createLogger('silent');
     const app = createApi({
       db,
       queue,
       docstore: new SqlDocumentStore(db, { logDays: 30, reportDays: 90, mockRequestDays: 7 }),
-      log: createLogger('silent'),
-      defaultWorkspace: DEFAULT_WORKSPACE.slug,
+      log,
+      access: new AccessControl(
+        { db, cache: new InProcessCache(), log },
+        { defaultWorkspace: DEFAULT_WORKSPACE.slug, limits: { loginPerMinute: 10, hooksPerMinute: 100 } },
+      ),
     });
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,9 +1,12 @@
 import type express from 'express';
 import type { Logger } from '@verdict/config';
-import { DEFAULT_WORKSPACE, WorkspaceRepository, type SqlDatabase } from '@verdict/db';
+import { accessControlFor, type AccessControl, type RateLimits } from '@verdict/auth';
+import { DEFAULT_WORKSPACE, type SqlDatabase } from '@verdict/db';
 import type { DocumentStore } from '@verdict/docstore';
-import type { JobQueue } from '@verdict/queue';
-import { API_PREFIX, createApiApp, workspaceResolver, WORKSPACE_HEADER, type ApiRoute } from '@verdict/http';
+import type { Cache, JobQueue } from '@verdict/queue';
+import { API_PREFIX, createApiApp, WORKSPACE_HEADER, type ApiRoute } from '@verdict/http';
+import { hookRoutes } from './routes/hooks';
+import { identityRoutes } from './routes/identity';
 import { environmentRoutes } from './routes/environments';
 import { executionRoutes } from './routes/executions';
 import { fleetRoutes } from './routes/fleet';
@@ -21,12 +24,17 @@ export interface ApiDeps {
   queue: JobQueue;
   docstore: DocumentStore;
   log: Logger;
-  defaultWorkspace: string;
+  /** Who is asking and what they may do, on every route. */
+  access: AccessControl;
+  /** Where people and CI providers reach this server (webhook URLs). */
+  publicUrl?: string;
   version?: string;
 }
 
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
   return [
+    ...identityRoutes(deps.db, deps.access),
+    ...hookRoutes(deps.db, deps.access, deps.publicUrl ?? 'http://127.0.0.1:8080'),
     ...projectRoutes(deps.db),
     ...suiteRoutes(deps.db),
     ...environmentRoutes(deps.db),
@@ -45,23 +53,28 @@ export function createApi(deps: ApiDeps): express.Express {
     title: 'Verdict',
     version: deps.version,
     log: deps.log,
-    resolveContext: workspaceResolver(
-      (slug) => new WorkspaceRepository(deps.db).findBySlug(slug),
-      deps.defaultWorkspace,
-    ),
+    resolveContext: deps.access.resolveContext,
+    audit: deps.access.audit,
   });
 }
 
 /** The API on a platform's database and queue, acting in the seeded default workspace. */
 export function createPlatformApi(
-  platform: { db: SqlDatabase; coordination: { queue: JobQueue }; docstore: DocumentStore },
+  platform: {
+    db: SqlDatabase;
+    coordination: { queue: JobQueue; cache: Cache };
+    docstore: DocumentStore;
+    config: { rateLimits: RateLimits; notifications: { publicUrl: string } };
+  },
   log: Logger,
+  access: AccessControl = accessControlFor(platform, log, DEFAULT_WORKSPACE.slug),
 ): express.Express {
   return createApi({
     db: platform.db,
     queue: platform.coordination.queue,
     docstore: platform.docstore,
     log,
-    defaultWorkspace: DEFAULT_WORKSPACE.slug,
+    access,
+    publicUrl: platform.config.notifications.publicUrl,
   });
 }

@@ -103,11 +103,13 @@ describe('the HTTP API over the all-in-one process (embedded adapters, 2 workers
     ]);
     expect(report.extra.newFailures).toHaveLength(1);
     const html = await fetch(`${base}/executions/${execution.id}/report`, {
-      headers: { accept: 'text/html' },
+      headers: { accept: 'text/html', authorization: `Bearer ${test.adminKey}` },
     });
     expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await html.text()).toContain('<h2>Failures (1)</h2>');
-    const junit = await fetch(`${base}/executions/${execution.id}/report?format=junit&download=true`);
+    const junit = await fetch(`${base}/executions/${execution.id}/report?format=junit&download=true`, {
+      headers: { authorization: `Bearer ${test.adminKey}` },
+    });
     expect(junit.headers.get('content-type')).toBe('application/xml; charset=utf-8');
     expect(junit.headers.get('content-disposition')).toBe(`attachment; filename=verdict-${execution.id}.xml`);
     expect(await junit.text()).toMatch(/<testsuites name="E2E \/ from git" tests="14" failures="1"/);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { childProcessEnv, createLogger, loadConfig } from '@verdict/config';
+import { issueApiKey } from '@verdict/auth';
 import { Migrator, seed } from '@verdict/db';
 import { createPlatformApi } from '@verdict/orchestrator';
 import { openPlatform, type Platform } from '@verdict/platform';
@@ -19,12 +20,16 @@ export type ApiCall = (
   body?: unknown,
 ) => Promise<{ status: number; body: Json }>;
 
-/** Calls the API under `base`: JSON in, JSON (or problem details) out. */
-export function apiCaller(base: string): ApiCall {
+/** Calls the API under `base` as the bearer of `token` (nobody without): JSON in, JSON (or problem details) out. */
+export function apiCaller(base: string, token?: string, headers: Record<string, string> = {}): ApiCall {
   return async (method, url, body) => {
     const res = await fetch(`${base}${url}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -58,8 +63,10 @@ export function nodeTestSuite(
 export interface TestServer {
   /** http://127.0.0.1:port (the API is under /api/v1). */
   url: string;
-  /** The API of this server. */
+  /** The API of this server, as the admin (an API key of the seeded admin user). */
   call: ApiCall;
+  /** The seeded admin's API key. */
+  adminKey: string;
   /** The stub manager's admin API. */
   mocks: ApiCall;
   /** http://127.0.0.1:port of the stub manager (mocks under /mocks/<name>). */
@@ -83,14 +90,16 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   await new Migrator(platform.db).migrate();
   await seed(platform.db, config);
   const services = await startServices(platform, log, childProcessEnv());
-  const app = createPlatformApi(platform, log);
+  const adminKey = await issueApiKey(platform.db, config.admin.username, 'e2e');
+  const app = createPlatformApi(platform, log, services.access);
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    call: apiCaller(`${url}/api/v1`),
-    mocks: apiCaller(`${services.mockUrl}/api/v1`),
+    call: apiCaller(`${url}/api/v1`, adminKey),
+    adminKey,
+    mocks: apiCaller(`${services.mockUrl}/api/v1`, adminKey),
     mockUrl: services.mockUrl,
     platform,
     services,

@@ -25,6 +25,8 @@ export class ApiClient {
     private readonly workspace?: string,
     /** How to point the CLI at the right server, said when it cannot be reached. */
     private readonly hint = 'start it with `npm start`, or give its address with --server or VERDICT_URL',
+    /** Session token or API key sent as a bearer token. */
+    private readonly token?: string,
   ) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -36,6 +38,7 @@ export class ApiClient {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(this.workspace ? { 'x-verdict-workspace': this.workspace } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
@@ -47,7 +50,12 @@ export class ApiClient {
       );
     }
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : null;
+    const json = (res.headers.get('content-type') ?? '').includes('json');
+    const parsed = text && json ? (JSON.parse(text) as unknown) : text || null;
+    if (res.status === 401 && !this.token && path !== '/auth/login')
+      throw new ApiError(401, {
+        detail: `${this.baseUrl} wants you signed in: run \`verdict login\` (an API key, or --username), or set VERDICT_API_KEY`,
+      });
     if (!res.ok) throw new ApiError(res.status, (parsed ?? {}) as ApiError['problem']);
     return parsed as T;
   }

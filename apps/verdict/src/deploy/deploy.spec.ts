@@ -199,7 +199,7 @@ describe('deployment files', () => {
       queue: undefined as never,
       docstore: undefined as never,
       log: undefined as never,
-      defaultWorkspace: 'default',
+      access: undefined as never,
     });
     const route = routes.find(
       (r) =>

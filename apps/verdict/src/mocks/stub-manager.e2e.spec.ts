@@ -578,10 +578,16 @@ components:
     );
     const call = server.call;
     const project = (await call('POST', '/projects', { name: 'Scenarios', slug: 'scenarios' })).body;
+    // A key bound to the workspace that may only run: what a suite's command is given.
+    const key = (
+      await call('POST', '/api-keys', { name: 'scenario suite', workspace: 'default', scopes: ['run'] })
+    ).body;
+    expect(key.key).toMatch(/^vk_/);
     const suite = await call('POST', `/projects/${project.id}/suites`, {
       name: 'mock-scenarios',
       run: {
         source: { type: 'local', path: dir },
+        env: { VERDICT_API_KEY: key.key },
         command: `"${process.execPath}" --require "${require.resolve('tsx/cjs')}" "${MAIN}" scenario run {files} --report {report}`,
         reportFormat: 'scenario',
       },

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadCliConfig } from '@verdict/config';
 import { TERMINAL_EXECUTION_STATUSES, type Page, type TestExecution } from '@verdict/contracts';
 import { ApiClient, type ExecutionDetail, type ResultWithTest } from '../client/api-client';
+import { tokenFor } from '../client/credentials';
 import { printTable, type Output } from '../output';
 import { formatSummary, progressLine, summarize } from './run-summary';
 
@@ -11,10 +13,33 @@ const int = (name: string, min: number, max: number) => (v: string) => {
   return Number(v);
 };
 
-function client(program: Command): ApiClient {
+export function client(program: Command): ApiClient {
   const config = loadCliConfig();
-  const opts = program.opts<{ server?: string; workspace?: string }>();
-  return new ApiClient((opts.server ?? config.url).replace(/\/+$/, ''), opts.workspace ?? config.workspace);
+  const opts = program.opts<{ server?: string; workspace?: string; apiKey?: string }>();
+  const server = (opts.server ?? config.url).replace(/\/+$/, '');
+  return new ApiClient(
+    server,
+    opts.workspace ?? config.workspace,
+    undefined,
+    tokenFor(config, server, opts.apiKey),
+  );
+}
+
+/** The report's new failures (tests that passed in the previous run of the suite on the branch), once the reporter has built it. */
+async function newFailuresOf(api: ApiClient, id: string): Promise<string[] | null> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      const report = await api.request<{ extra: { newFailures?: string[] } }>(
+        'GET',
+        `/executions/${id}/report?format=json`,
+      );
+      return report.extra.newFailures ?? [];
+    } catch (error) {
+      if ((error as { status?: number }).status !== 409) return null;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return null;
 }
 
 /** Polls until the execution ends, drawing progress on a terminal (a line per change otherwise). */
@@ -47,7 +72,11 @@ async function follow(
 export function registerRunCommands(program: Command, out: Output): void {
   program
     .option('--server <url>', 'Verdict server address (default VERDICT_URL or http://127.0.0.1:8080)')
-    .option('--workspace <slug>', 'act in this workspace (default VERDICT_WORKSPACE or "default")');
+    .option('--workspace <slug>', 'act in this workspace (default VERDICT_WORKSPACE or "default")')
+    .option(
+      '--api-key <key>',
+      'API key or session token (default VERDICT_API_KEY, or what `verdict login` saved)',
+    );
 
   program
     .command('run <suite>')
@@ -94,7 +123,11 @@ export function registerRunCommands(program: Command, out: Output): void {
         const done = await follow(api, started.id, { timeoutMs: opts.timeout * 1000, quiet: out.json });
         process.off('SIGINT', onInterrupt);
         const results = await api.all<ResultWithTest>(`/executions/${done.id}/results`);
-        const summary = summarize(done, results);
+        const summary = {
+          ...summarize(done, results),
+          newFailures: await newFailuresOf(api, done.id),
+          report: `${api.baseUrl}/api/v1/executions/${done.id}/report?format=html`,
+        };
         out.result(summary, () => formatSummary(summary));
         if (done.status !== 'completed') process.exitCode = 1;
       },
@@ -138,6 +171,35 @@ export function registerRunCommands(program: Command, out: Output): void {
     });
 
   program
+    .command('report <execution>')
+    .description(
+      "An ended run's report: a text summary, or --format json, html or junit (to --output FILE, else stdout)",
+    )
+    .option('--format <format>', 'text, json, html or junit', 'text')
+    .option('--output <file>', 'write it to this file')
+    .action(async (id: string, opts: { format: string; output?: string }) => {
+      if (!['text', 'json', 'html', 'junit'].includes(opts.format))
+        throw new Error(`--format is text, json, html or junit, not "${opts.format}"`);
+      const api = client(program);
+      const wanted = opts.format === 'text' ? 'json' : opts.format;
+      const body = await api.request<unknown>('GET', `/executions/${id}/report?format=${wanted}`);
+      const content =
+        opts.format === 'text'
+          ? formatReport(body as ReportView)
+          : typeof body === 'string'
+            ? body
+            : JSON.stringify(body, null, 2);
+      if (opts.output) {
+        fs.writeFileSync(opts.output, content);
+        out.result(
+          { executionId: id, format: opts.format, output: opts.output, bytes: Buffer.byteLength(content) },
+          () => `wrote the ${opts.format} report of ${id} to ${opts.output}`,
+        );
+      } else if (out.json && opts.format === 'text') out.result(body, () => '');
+      else process.stdout.write(content.endsWith('\n') ? content : `${content}\n`);
+    });
+
+  program
     .command('cancel <execution>')
     .description('Cancel an execution: queued shards are dropped, running ones are killed')
     .option('--reason <text>', 'why, kept with the execution', 'cancelled from the CLI')
@@ -154,4 +216,43 @@ export function registerRunCommands(program: Command, out: Output): void {
           `cancelled ${e.id}: ${e.removedJobs} queued shard(s) dropped, ${e.stoppingJobs} running shard(s) stopping`,
       );
     });
+}
+
+interface ReportView {
+  executionId: string;
+  summary: {
+    total: number;
+    passed: number;
+    failed: number;
+    skipped: number;
+    duration: number;
+    passRate: number;
+  };
+  details: { failures: { test: string; error: string }[] };
+  extra: {
+    newFailures?: string[];
+    fixed?: string[];
+    flaky?: { key: string; reason: string }[];
+    execution?: { status?: string };
+  };
+}
+
+/** A report as text: the counts, failures, what is new, fixed and flaky. */
+export function formatReport(r: ReportView): string {
+  const s = r.summary;
+  const list = (title: string, items: string[] | undefined) =>
+    items?.length ? [`${title} (${items.length}):`, ...items.slice(0, 50).map((i) => `  ${i}`)] : [];
+  return [
+    `execution ${r.executionId}: ${r.extra.execution?.status ?? ''} ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped of ${s.total} (pass rate ${(s.passRate * 100).toFixed(1)}%, ${(s.duration / 1000).toFixed(1)} s)`,
+    ...list(
+      'failures',
+      r.details.failures.map((f) => `✗ ${f.test}: ${f.error.replace(/\s+/g, ' ').slice(0, 160)}`),
+    ),
+    ...list('new failures', r.extra.newFailures),
+    ...list('fixed', r.extra.fixed),
+    ...list(
+      'flaky',
+      r.extra.flaky?.map((f) => `${f.key} (${f.reason})`),
+    ),
+  ].join('\n');
 }

@@ -46,7 +46,7 @@ export function summarize(done: TestExecution, results: Result[]): RunSummary {
   };
 }
 
-export function formatSummary(s: RunSummary): string {
+export function formatSummary(s: RunSummary & { newFailures?: string[] | null; report?: string }): string {
   const p = s.progress;
   return [
     `${s.status.toUpperCase()} in ${((s.durationMs ?? 0) / 1000).toFixed(1)} s: ${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped of ${p.total}`,
@@ -58,6 +58,10 @@ export function formatSummary(s: RunSummary): string {
       : []),
     ...(s.failures.length ? ['failures:', ...s.failures.map((f) => `  ✗ ${f.test}: ${f.error}`)] : []),
     ...(s.flaky.length ? ['flaky (passed on retry):', ...s.flaky.map((f) => `  ~ ${f}`)] : []),
+    ...(s.newFailures?.length
+      ? ['new failures (passed in the previous run):', ...s.newFailures.map((f) => `  ! ${f}`)]
+      : []),
+    ...(s.report ? [`report: ${s.report}`] : []),
   ].join('\n');
 }
 

@@ -13,6 +13,7 @@ import {
   type ScenarioResult,
 } from '@verdict/contracts';
 import { ApiClient } from '../client/api-client';
+import { tokenFor } from '../client/credentials';
 import { printTable, type Output } from '../output';
 
 /** A scenario file: JSON or YAML with the scenario's name, description and ordered actions. */
@@ -75,10 +76,13 @@ function formatRun(r: Run): string {
 export function registerScenarioCommands(program: Command, out: Output): void {
   const client = (opts: { mockServer?: string }) => {
     const config = loadCliConfig();
+    const url = (opts.mockServer ?? config.mockUrl).replace(/\/+$/, '');
     return new ApiClient(
-      (opts.mockServer ?? config.mockUrl).replace(/\/+$/, ''),
+      url,
       program.opts<{ workspace?: string }>().workspace ?? config.workspace,
       "start it with `npm start`, or give the stub manager's address with --mock-server or VERDICT_MOCK_URL",
+      // The stub manager takes the main server's credentials.
+      tokenFor(config, url, program.opts<{ apiKey?: string }>().apiKey) ?? tokenFor(config, config.url),
     );
   };
   const scenario = program.command('scenario').description("The stub manager's action scenarios");

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { accessControlFor, type AccessControl } from '@verdict/auth';
 import type { Logger } from '@verdict/config';
 import { startIngestion } from '@verdict/ingestion';
 import { startNotifier } from '@verdict/notifier';
@@ -17,6 +18,8 @@ export interface Services {
   /** The stub manager, and where its admin API (/api/v1) and mocks (/mocks/<name>) are reached. */
   mock: MockServer;
   mockUrl: string;
+  /** Shared by the API and the stub manager's admin API. */
+  access: AccessControl;
   stop(graceMs: number): Promise<void>;
 }
 
@@ -58,8 +61,9 @@ export async function startServices(
     { db, bus, log, metrics },
     { smtp: config.notifications.smtp, backoffMs: config.notifications.backoffMs },
   );
+  const access = accessControlFor(platform, log);
   const mock = await startMockServer(
-    { db, docstore, bus, metrics, log },
+    { db, docstore, bus, metrics, log, access },
     {
       host: config.http.host,
       journalFlushMs: config.mockServer.journalFlushMs,
@@ -102,6 +106,7 @@ export async function startServices(
     workers,
     mock,
     mockUrl,
+    access,
     stop: async (graceMs) => {
       await Promise.all(workers.map((w) => w.stop(graceMs)));
       mockHttp.close();

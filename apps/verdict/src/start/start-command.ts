@@ -39,7 +39,7 @@ export function registerStartCommand(program: Command): void {
         );
       }
       const services = await startServices(platform, log, childProcessEnv());
-      const api = createPlatformApi(platform, log);
+      const api = createPlatformApi(platform, log, services.access);
       const server = await startHealthServer(
         platformChecks(platform),
         config.http.host,

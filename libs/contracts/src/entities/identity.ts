@@ -85,6 +85,12 @@ export const AuditCategory = z.enum([
   'POOL',
   'CONFIG',
   'SYSTEM',
+  'ENVIRONMENT',
+  'NOTIFICATION',
+  'SCHEDULE',
+  'MOCK',
+  'SCENARIO',
+  'WEBHOOK',
 ]);
 export const AuditLogEntry = z.object({
   id: Id,

@@ -32,8 +32,21 @@ export const SuiteConfig = z.object({
   verbose: z.boolean().default(false),
   pool: z.string().min(1).max(100).default('default'),
   priority: Priority.default(5),
+  /** Which CI webhook events run the suite (pull and merge requests match on their target branch). */
+  ci: z
+    .object({
+      enabled: z.boolean().default(true),
+      events: z
+        .array(z.enum(['push', 'pull_request']))
+        .min(1)
+        .default(['push', 'pull_request']),
+      /** Branch globs ("main", "release/*"); "**" is every branch. */
+      branches: z.array(z.string().min(1).max(255)).min(1).default(['**']),
+    })
+    .default({ enabled: true, events: ['push', 'pull_request'], branches: ['**'] }),
 });
 export type SuiteConfig = z.infer<typeof SuiteConfig>;
+export const SuiteCi = SuiteConfig.shape.ci;
 
 export const SuiteRun = z.object({
   source: SuiteSource,

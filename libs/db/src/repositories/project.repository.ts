@@ -101,6 +101,31 @@ export class ProjectRepository {
   }
 
   /** Deletes the project and, by cascade, its suites, executions and results. */
+  /** Sets (or with null, removes) the project's CI webhook secret. */
+  async setWebhookSecret(workspaceId: string, id: string, secret: string | null): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      'UPDATE projects SET webhook_secret = $3 WHERE workspace_id = $1 AND id = $2',
+      [workspaceId, id, secret],
+    );
+    return rowCount === 1;
+  }
+
+  async hasWebhookSecret(workspaceId: string, id: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      'SELECT webhook_secret IS NOT NULL AS has FROM projects WHERE workspace_id = $1 AND id = $2',
+      [workspaceId, id],
+    );
+    return Boolean(rows[0]?.has);
+  }
+
+  /** Every project, in any workspace, that accepts CI webhooks: with its secret, to check signatures. */
+  async withWebhooks(): Promise<(Project & { webhookSecret: string })[]> {
+    const { rows } = await this.db.query(
+      'SELECT * FROM projects WHERE webhook_secret IS NOT NULL AND repository_url IS NOT NULL',
+    );
+    return rows.map((r) => ({ ...toProject(r), webhookSecret: String(r.webhook_secret) }));
+  }
+
   async delete(workspaceId: string, id: string): Promise<boolean> {
     const { rowCount } = await this.db.query('DELETE FROM projects WHERE workspace_id = $1 AND id = $2', [
       workspaceId,

@@ -40,6 +40,16 @@ export class InProcessCache implements Cache {
     this.entries.delete(key);
   }
 
+  async incr(key: string, ttlMs: number): Promise<number> {
+    const e = this.live(key);
+    const n = (e ? Number(JSON.parse(e.json)) : 0) + 1;
+    this.entries.set(key, {
+      json: JSON.stringify(n),
+      expiresAt: e ? e.expiresAt : this.clock() + Math.max(1, Math.round(ttlMs)),
+    });
+    return n;
+  }
+
   async ttl(key: string): Promise<number> {
     const e = this.live(key);
     return e ? e.expiresAt - this.clock() : -1;

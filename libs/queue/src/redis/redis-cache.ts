@@ -26,6 +26,16 @@ export class RedisCache implements Cache {
     await this.redis.del(this.keys.cache(key));
   }
 
+  async incr(key: string, ttlMs: number): Promise<number> {
+    const k = this.keys.cache(key);
+    const [[, n]] = (await this.redis
+      .multi()
+      .incr(k)
+      .pexpire(k, Math.max(1, Math.round(ttlMs)), 'NX')
+      .exec()) as [[Error | null, number], [Error | null, number]];
+    return n;
+  }
+
   async ttl(key: string): Promise<number> {
     const ms = await this.redis.pttl(this.keys.cache(key));
     return ms < 0 ? -1 : ms;

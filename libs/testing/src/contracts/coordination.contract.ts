@@ -118,5 +118,18 @@ export function cacheContract(
       await t.cache.delete(k);
       expect(await t.cache.get(k)).toBeUndefined();
     });
+
+    it('counts in a fixed window that later increments do not extend', async () => {
+      const k = uniqueName('n');
+      expect(await t.cache.incr(k, 300)).toBe(1);
+      expect(await t.cache.incr(k, 300)).toBe(2);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await t.cache.incr(k, 300)).toBe(3);
+      const left = await t.cache.ttl(k);
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(160);
+      await waitFor(async () => (await t.cache.ttl(k)) === -1, 2000, 'the window to end');
+      expect(await t.cache.incr(k, 300)).toBe(1);
+    });
   });
 }

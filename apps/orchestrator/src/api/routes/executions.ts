@@ -14,7 +14,7 @@ import { ExecutionRepository, ResultRepository, ShardRepository, type SqlDatabas
 import type { JobQueue } from '@verdict/queue';
 import { cancelExecution } from '../../cancel-execution/cancel-execution';
 import { triggerExecution } from '../../trigger-execution/trigger-execution';
-import { pageOf, route } from '@verdict/http';
+import { pageOf, route, RUN } from '@verdict/http';
 import { commaList, found, idParam, PageQuery, QueryBool } from '@verdict/http';
 
 const TriggerFields = z.strictObject({
@@ -84,6 +84,7 @@ export function executionRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'post',
       path: '/executions',
+      access: RUN,
       tag: 'executions',
       summary: 'Run a suite: the execution is stored and queued for planning in one transaction',
       body: TriggerBody,
@@ -95,6 +96,7 @@ export function executionRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'post',
       path: '/suites/:suiteId/executions',
+      access: RUN,
       tag: 'executions',
       summary: 'Run this suite',
       params: idParam('suiteId'),
@@ -128,6 +130,7 @@ export function executionRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'post',
       path: '/executions/:executionId/cancel',
+      access: RUN,
       tag: 'executions',
       summary: 'Cancel: queued shards are dropped, running shards are killed, the execution ends cancelled',
       params,

@@ -13,7 +13,7 @@ import {
 import { NodeRepository, PoolRepository, type SqlDatabase } from '@verdict/db';
 import type { JobQueue } from '@verdict/queue';
 import { poolLoad } from '../../fleet/pool-load';
-import { pageOf, route } from '@verdict/http';
+import { pageOf, route, PUBLIC } from '@verdict/http';
 import { found, idParam, nonEmpty, PageQuery, patchOf } from '@verdict/http';
 
 const PoolShape = z.object({
@@ -51,6 +51,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'get',
       path: '/nodes',
+      access: { scope: 'platform', need: 'read' },
       tag: 'fleet',
       summary: 'Worker nodes, by pool and status',
       query: PageQuery.extend({ pool: z.string().min(1).optional(), status: NodeStatus.optional() }),
@@ -60,6 +61,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'get',
       path: '/nodes/:nodeId',
+      access: { scope: 'platform', need: 'read' },
       tag: 'fleet',
       summary: 'A worker node',
       params: nodeParams,
@@ -69,6 +71,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'get',
       path: '/nodes/:nodeId/heartbeats',
+      access: { scope: 'platform', need: 'read' },
       tag: 'fleet',
       summary: "A node's heartbeats, newest first (status, job, CPU, memory)",
       params: nodeParams,
@@ -82,6 +85,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'get',
       path: '/nodes/:nodeId/lifecycle',
+      access: { scope: 'platform', need: 'read' },
       tag: 'fleet',
       summary: "A node's lifecycle log (REGISTERED, CAME_ONLINE, WENT_OFFLINE…), oldest first",
       params: nodeParams,
@@ -95,6 +99,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'get',
       path: '/lifecycle-logs',
+      access: { scope: 'platform', need: 'read' },
       tag: 'fleet',
       summary: 'The lifecycle log of the whole fleet, by event type and time',
       query: PageQuery.extend({ eventType: LifecycleEvent.optional(), since: Timestamp.optional() }),
@@ -104,6 +109,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'post',
       path: '/pools',
+      access: { scope: 'platform', need: 'fleet' },
       tag: 'fleet',
       summary: 'Create a worker pool with its min and max workers',
       body: PoolBody,
@@ -115,6 +121,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'get',
       path: '/pools',
+      access: { scope: 'platform', need: 'read' },
       tag: 'fleet',
       summary: 'Worker pools with their bounds and nodes by status',
       query: PageQuery,
@@ -124,6 +131,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'get',
       path: '/pools/:poolId',
+      access: { scope: 'platform', need: 'read' },
       tag: 'fleet',
       summary: 'A worker pool',
       params: poolParams,
@@ -133,6 +141,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'get',
       path: '/pools/:poolName/scaling',
+      access: PUBLIC,
       tag: 'fleet',
       summary:
         'How many workers the pool wants now: queued shard jobs plus busy workers, within its min and max (an autoscaler polls this)',
@@ -147,6 +156,7 @@ export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
     route({
       method: 'patch',
       path: '/pools/:poolId',
+      access: { scope: 'platform', need: 'fleet' },
       tag: 'fleet',
       summary: "Change a pool's description, region or bounds",
       params: poolParams,

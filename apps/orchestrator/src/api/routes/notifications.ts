@@ -17,7 +17,7 @@ import {
   SuiteRepository,
   type SqlDatabase,
 } from '@verdict/db';
-import { pageOf, route } from '@verdict/http';
+import { pageOf, route, RUN } from '@verdict/http';
 import { found, idParam, nonEmpty, PageQuery, removed } from '@verdict/http';
 
 const MASK = '********';
@@ -181,6 +181,7 @@ export function notificationRoutes(db: SqlDatabase) {
     route({
       method: 'post',
       path: '/notification-deliveries/:deliveryId/retry',
+      access: RUN,
       tag: 'notifications',
       summary: 'Try a failed delivery once more, now',
       params: deliveryParams,

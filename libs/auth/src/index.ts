@@ -1,0 +1,3 @@
+export * from './access-control';
+export * from './secrets';
+export * from './issue-key';
