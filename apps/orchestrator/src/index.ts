@@ -7,3 +7,5 @@ export * from './trigger-execution/trigger-execution';
 export * from './fleet/offline-sweeper';
 export * from './cancel-execution/cancel-execution';
 export * from './api/api';
+export * from './schedules/scheduler';
+export * from './schedules/cron';

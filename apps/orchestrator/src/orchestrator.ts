@@ -8,13 +8,15 @@ import { GitCheckouts } from '@verdict/sources';
 import { OfflineSweeper } from './fleet/offline-sweeper';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { planExecutionHandler } from './plan-execution/plan-execution.handler';
+import { Scheduler } from './schedules/scheduler';
 
 export interface Orchestrator {
   relay: OutboxRelay;
+  scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
-/** The orchestrator's background work: the outbox relay and the planner (request.new). */
+/** The orchestrator's background work: the outbox relay, the planner (request.new), the fleet sweeper and the scheduler. */
 export async function startOrchestrator(deps: {
   db: SqlDatabase;
   bus: MessageBus;
@@ -31,6 +33,8 @@ export async function startOrchestrator(deps: {
   relay.start();
   const sweeper = new OfflineSweeper({ ...deps, log }, deps.offlineAfterMs);
   sweeper.start();
+  const scheduler = new Scheduler({ db: deps.db, locks: deps.locks, log });
+  scheduler.start();
   const subs: Subscription[] = [
     await deps.bus.subscribe({
       queue: 'orchestrator.plan',
@@ -47,7 +51,9 @@ export async function startOrchestrator(deps: {
   ];
   return {
     relay,
+    scheduler,
     stop: async () => {
+      await scheduler.stop();
       sweeper.stop();
       await Promise.all(subs.map((s) => s.cancel()));
       await relay.stop();

@@ -23,3 +23,4 @@ export * from './repositories/notification.repository';
 export * from './repositories/mock.repository';
 export * from './repositories/scenario.repository';
 export * from './repositories/identity.repository';
+export * from './repositories/schedule.repository';

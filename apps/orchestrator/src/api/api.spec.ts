@@ -468,4 +468,80 @@ describe('the orchestrator HTTP API', () => {
     const unknown = await call('GET', '/projects', undefined, { [WORKSPACE_HEADER]: 'nope' });
     expect(unknown.body).toMatchObject({ status: 404, detail: 'workspace nope not found' });
   });
+
+  it("schedules suites by cron in a time zone, answers their next runs, and counts pools' capacity windows", async () => {
+    const project = (await call('POST', '/projects', { name: 'Cron', slug: 'cron' })).body;
+    const suite = (await call('POST', `/projects/${project.id}/suites`, suiteBody({ name: 'nightly' }))).body;
+    const created = await call('POST', `/suites/${suite.id}/schedules`, {
+      name: 'weekday mornings',
+      cron: '0 9 * * MON-FRI',
+      timezone: 'Europe/Paris',
+      branch: 'main',
+    });
+    expect(created.status).toBe(201);
+    expect(new Date(created.body.nextRunAt).getTime()).toBeGreaterThan(Date.now());
+    const next = await call('GET', `/schedules/${created.body.id}/next-runs?count=3`);
+    expect(next.body.runs).toHaveLength(3);
+    for (const r of next.body.runs) {
+      expect(r.local).toMatch(/ 09:00:00$/);
+      expect([1, 2, 3, 4, 5]).toContain(new Date(r.at).getUTCDay());
+    }
+    for (const [body, field] of [
+      [{ name: 'x', cron: '61 * * * *' }, 'cron'],
+      [{ name: 'x', cron: '* * *' }, 'cron'],
+      [{ name: 'x', cron: '* * * * *', timezone: 'Mars/Olympus' }, 'timezone'],
+    ] as const) {
+      const bad = await call('POST', `/suites/${suite.id}/schedules`, body);
+      expect([bad.status, bad.body.field]).toEqual([400, field]);
+    }
+    const paused = await call('PATCH', `/schedules/${created.body.id}`, { isActive: false });
+    expect([paused.body.isActive, paused.body.nextRunAt]).toEqual([false, null]);
+    const resumed = await call('PATCH', `/schedules/${created.body.id}`, {
+      isActive: true,
+      cron: '30 6 * * *',
+    });
+    expect(resumed.body.nextRunAt).not.toBeNull();
+    expect((await call('GET', `/schedules?suiteId=${suite.id}`)).body.total).toBe(1);
+
+    const pool = (await call('POST', '/pools', { name: 'nightly-pool', minWorkers: 0, maxWorkers: 8 })).body;
+    const scaling = async () => (await call('GET', '/pools/nightly-pool/scaling')).body;
+    expect((await scaling()).desiredWorkers).toBe(0);
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const now = new Date();
+    const open = await call('POST', `/pools/${pool.id}/schedules`, {
+      name: 'now',
+      startTime: hhmm(new Date(now.getTime() - 3600_000)),
+      endTime: hhmm(new Date(now.getTime() + 3600_000)),
+      targetWorkers: 5,
+    });
+    expect(open.status).toBe(201);
+    expect(await scaling()).toMatchObject({ scheduledWorkers: 5, desiredWorkers: 5 });
+    await call('PUT', `/pools/${pool.id}/schedules/${open.body.id}`, {
+      ...open.body,
+      id: undefined,
+      poolId: undefined,
+      createdAt: undefined,
+      updatedAt: undefined,
+      targetWorkers: 50,
+    });
+    expect((await scaling()).desiredWorkers).toBe(8);
+    const closed = await call('POST', `/pools/${pool.id}/schedules`, {
+      name: 'later',
+      startTime: hhmm(new Date(now.getTime() + 2 * 3600_000)),
+      endTime: hhmm(new Date(now.getTime() + 3 * 3600_000)),
+      targetWorkers: 2,
+    });
+    expect(closed.status).toBe(201);
+    expect(
+      (
+        await call('POST', `/pools/${pool.id}/schedules`, {
+          name: 'bad',
+          startTime: '25:00',
+          endTime: '01:00',
+          targetWorkers: 1,
+        })
+      ).body.field,
+    ).toBe('startTime');
+    expect((await call('DELETE', `/schedules/${created.body.id}`)).status).toBe(204);
+  });
 });

@@ -7,6 +7,7 @@ import type { Cache, JobQueue } from '@verdict/queue';
 import { API_PREFIX, createApiApp, WORKSPACE_HEADER, type ApiRoute } from '@verdict/http';
 import { hookRoutes } from './routes/hooks';
 import { identityRoutes } from './routes/identity';
+import { scheduleRoutes } from './routes/schedules';
 import { environmentRoutes } from './routes/environments';
 import { executionRoutes } from './routes/executions';
 import { fleetRoutes } from './routes/fleet';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...fleetRoutes(deps.db, deps.queue),
     ...reportRoutes(deps.db, deps.docstore),
     ...notificationRoutes(deps.db),
+    ...scheduleRoutes(deps.db),
   ];
 }
 

@@ -1,4 +1,5 @@
-import { PoolRepository, type PoolWithNodes, type SqlDatabase } from '@verdict/db';
+import { PoolRepository, PoolScheduleRepository, type PoolWithNodes, type SqlDatabase } from '@verdict/db';
+import { inWindow } from '../schedules/cron';
 import type { JobQueue } from '@verdict/queue';
 
 export interface PoolLoad {
@@ -9,7 +10,9 @@ export interface PoolLoad {
   offlineWorkers: number;
   minWorkers: number;
   maxWorkers: number;
-  /** Queued plus busy, bounded by the pool's min and max: what an autoscaler should run. */
+  /** The target of the capacity windows open now (the largest), 0 when none is. */
+  scheduledWorkers: number;
+  /** Queued plus busy, at least what an open capacity window asks, bounded by the pool's min and max: what an autoscaler should run. */
   desiredWorkers: number;
 }
 
@@ -17,6 +20,13 @@ export interface PoolLoad {
 export async function poolLoad(db: SqlDatabase, queue: JobQueue, pool: PoolWithNodes): Promise<PoolLoad> {
   const queued = (await queue.depth(pool.name)).reduce((n, d) => n + d.count, 0);
   const busy = await new PoolRepository(db).busyNodes(pool.name);
+  const now = new Date();
+  const scheduled = Math.max(
+    0,
+    ...(await new PoolScheduleRepository(db).listActiveByPoolName(pool.name))
+      .filter((w) => inWindow(w.startTime, w.endTime, w.timezone, now))
+      .map((w) => w.targetWorkers),
+  );
   return {
     pool: pool.name,
     queuedJobs: queued,
@@ -25,6 +35,7 @@ export async function poolLoad(db: SqlDatabase, queue: JobQueue, pool: PoolWithN
     offlineWorkers: pool.nodes.OFFLINE,
     minWorkers: pool.minWorkers,
     maxWorkers: pool.maxWorkers,
-    desiredWorkers: Math.min(pool.maxWorkers, Math.max(pool.minWorkers, queued + busy)),
+    scheduledWorkers: scheduled,
+    desiredWorkers: Math.min(pool.maxWorkers, Math.max(pool.minWorkers, queued + busy, scheduled)),
   };
 }

@@ -6,7 +6,13 @@ import {
   type ExecutionTrigger,
   type TestExecution,
 } from '@verdict/contracts';
-import { EnvironmentRepository, ExecutionRepository, SuiteRepository, type SqlDatabase } from '@verdict/db';
+import {
+  EnvironmentRepository,
+  ExecutionRepository,
+  SuiteRepository,
+  type SqlDatabase,
+  type SqlExecutor,
+} from '@verdict/db';
 
 export interface TriggerRequest {
   workspaceId: string;
@@ -23,14 +29,19 @@ export interface TriggerRequest {
  * Creates an execution: its row and its request.new message in one transaction (the outbox),
  * so a run is never lost between the database and the broker.
  */
-export async function triggerExecution(db: SqlDatabase, req: TriggerRequest): Promise<TestExecution> {
-  const suite = await new SuiteRepository(db).get(req.workspaceId, req.suiteId);
+export function triggerExecution(db: SqlDatabase, req: TriggerRequest): Promise<TestExecution> {
+  return db.transaction((tx) => createExecution(tx, req));
+}
+
+/** triggerExecution inside the caller's transaction (a scheduler advancing its schedule in the same one). */
+export async function createExecution(tx: SqlExecutor, req: TriggerRequest): Promise<TestExecution> {
+  const suite = await new SuiteRepository(tx).get(req.workspaceId, req.suiteId);
   if (!suite) throw new NotFoundError('suite', req.suiteId);
   if (!suite.isActive)
     throw new ConflictError(`suite ${suite.name} is inactive; activate it (PATCH isActive: true) to run it`, {
       field: 'suiteId',
     });
-  if (req.environmentId && !(await new EnvironmentRepository(db).get(req.workspaceId, req.environmentId)))
+  if (req.environmentId && !(await new EnvironmentRepository(tx).get(req.workspaceId, req.environmentId)))
     throw new NotFoundError('environment', req.environmentId);
   const id = randomUUID();
   const retries = req.retries ?? suite.config.retries;
@@ -55,18 +66,16 @@ export async function triggerExecution(db: SqlDatabase, req: TriggerRequest): Pr
     },
     { workspaceId: req.workspaceId, correlationId: id },
   );
-  return db.transaction((tx) =>
-    new ExecutionRepository(tx).create(
-      {
-        id,
-        workspaceId: req.workspaceId,
-        suiteId: suite.id,
-        userId: req.userId ?? null,
-        environmentId: req.environmentId ?? null,
-        trigger: req.trigger,
-        config,
-      },
-      [message.envelope],
-    ),
+  return new ExecutionRepository(tx).create(
+    {
+      id,
+      workspaceId: req.workspaceId,
+      suiteId: suite.id,
+      userId: req.userId ?? null,
+      environmentId: req.environmentId ?? null,
+      trigger: req.trigger,
+      config,
+    },
+    [message.envelope],
   );
 }

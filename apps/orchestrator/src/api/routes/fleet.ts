@@ -38,7 +38,11 @@ const Scaling = z.object({
   onlineWorkers: z.number().int(),
   minWorkers: z.number().int(),
   maxWorkers: z.number().int(),
-  desiredWorkers: z.number().int().describe("queued + busy, bounded by the pool's min and max"),
+  scheduledWorkers: z.number().int().describe('the largest target of the capacity windows open now'),
+  desiredWorkers: z
+    .number()
+    .int()
+    .describe("queued + busy, at least the open windows' target, bounded by the pool's min and max"),
 });
 
 export function fleetRoutes(db: SqlDatabase, queue: JobQueue) {
