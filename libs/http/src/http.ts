@@ -279,6 +279,16 @@ const UNIQUE_FIELDS: Record<string, string> = {
   test_suites_name_unique: 'name',
   test_environments_name_unique: 'name',
   pools_name_key: 'name',
+  users_username_key: 'username',
+  users_email_key: 'email',
+  workspaces_slug_key: 'slug',
+  mocks_name_unique: 'name',
+  mocks_port_unique: 'port',
+  mock_routes_method_path_unique: 'path',
+  mock_response_sets_name_unique: 'name',
+  scenarios_name_unique: 'name',
+  schedules_suite_name_unique: 'name',
+  pool_schedules_pool_name_unique: 'name',
 };
 
 /** Maps any error to RFC 9457 problem details: the one place errors become HTTP. */

@@ -220,6 +220,30 @@ describe('access: sign-in, roles, workspace isolation on every resource, rate li
     expect((await as(keys.dave)('GET', '/nodes')).status).toBe(200);
     expect((await as(keys.dave)('GET', '/users')).status).toBe(403);
     expect((await as(keys.alice)('GET', '/audit-logs')).status).toBe(403);
+    // Usernames and emails are unique, whatever their case.
+    for (const [over, field] of [
+      [{ username: 'ALICE' }, 'username'],
+      [{ username: 'alice2', email: 'Alice@Example.com' }, 'email'],
+    ] as const) {
+      const dup = await admin('POST', '/users', {
+        username: 'x',
+        email: 'x@example.com',
+        fullName: 'X',
+        password: PASSWORD,
+        ...over,
+      });
+      expect([dup.status, dup.body.field]).toEqual([409, field]);
+    }
+    expect(
+      (
+        await admin('POST', '/users', {
+          username: 'weak',
+          email: 'weak@example.com',
+          fullName: 'W',
+          password: 'short',
+        })
+      ).body.field,
+    ).toBe('password');
     // An ADMIN acts in any workspace.
     expect((await as(server.adminKey, 'team-b')('GET', `/projects/${b.project}`)).status).toBe(200);
     // The last owner stays.
