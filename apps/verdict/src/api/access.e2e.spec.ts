@@ -209,6 +209,8 @@ describe('access: sign-in, roles, workspace isolation on every resource, rate li
     const suite = (await alice('POST', `/projects/${project.body.id}/suites`, nodeTestSuite('unit'))).body;
     const run = await carol('POST', `/suites/${suite.id}/executions`, {});
     expect(run.status).toBe(201);
+    // The run says who started it.
+    expect(run.body.userId).toBe((await carol('GET', '/auth/me')).body.id);
     expect((await carol('POST', `/executions/${run.body.id}/cancel`, {})).status).toBe(202);
 
     expect(
@@ -221,17 +223,11 @@ describe('access: sign-in, roles, workspace isolation on every resource, rate li
     expect((await as(keys.dave)('GET', '/users')).status).toBe(403);
     expect((await as(keys.alice)('GET', '/audit-logs')).status).toBe(403);
     // Usernames and emails are unique, whatever their case.
-    for (const [over, field] of [
-      [{ username: 'ALICE' }, 'username'],
-      [{ username: 'alice2', email: 'Alice@Example.com' }, 'email'],
+    for (const [username, email, field] of [
+      ['ALICE', 'x@example.com', 'username'],
+      ['alice2', 'Alice@Example.com', 'email'],
     ] as const) {
-      const dup = await admin('POST', '/users', {
-        username: 'x',
-        email: 'x@example.com',
-        fullName: 'X',
-        password: PASSWORD,
-        ...over,
-      });
+      const dup = await admin('POST', '/users', { username, email, fullName: 'X', password: PASSWORD });
       expect([dup.status, dup.body.field]).toEqual([409, field]);
     }
     expect(

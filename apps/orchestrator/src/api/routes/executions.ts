@@ -65,11 +65,17 @@ const ResultItem = TestResult.extend({ test: z.object({ name: z.string(), filePa
 export function executionRoutes(db: SqlDatabase, queue: JobQueue) {
   const repo = new ExecutionRepository(db);
   const params = idParam('executionId');
-  const trigger = (workspaceId: string, suiteId: string, b: z.output<typeof TriggerFields>) => {
+  const trigger = (
+    workspaceId: string,
+    suiteId: string,
+    b: z.output<typeof TriggerFields>,
+    userId: string | null = null,
+  ) => {
     const { retries, priority, environmentId, ...t } = b;
     return triggerExecution(db, {
       workspaceId,
       suiteId,
+      userId,
       trigger: ExecutionTrigger.parse(t),
       retries,
       priority,
@@ -91,7 +97,7 @@ export function executionRoutes(db: SqlDatabase, queue: JobQueue) {
       response: TestExecution,
       status: 201,
       location: (e: TestExecution) => `/executions/${e.id}`,
-      handler: ({ body, ctx }) => trigger(ctx.workspace.id, body.suiteId, body),
+      handler: ({ body, ctx }) => trigger(ctx.workspace.id, body.suiteId, body, ctx.principal?.userId),
     }),
     route({
       method: 'post',
@@ -104,7 +110,7 @@ export function executionRoutes(db: SqlDatabase, queue: JobQueue) {
       response: TestExecution,
       status: 201,
       location: (e: TestExecution) => `/executions/${e.id}`,
-      handler: ({ params, body, ctx }) => trigger(ctx.workspace.id, params.suiteId, body),
+      handler: ({ params, body, ctx }) => trigger(ctx.workspace.id, params.suiteId, body, ctx.principal?.userId),
     }),
     route({
       method: 'get',
