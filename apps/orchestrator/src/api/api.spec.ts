@@ -450,6 +450,7 @@ describe('the orchestrator HTTP API', () => {
       onlineWorkers: 0,
       minWorkers: 1,
       maxWorkers: 8,
+      scheduledWorkers: 0,
       desiredWorkers: 3,
     });
     await call('PATCH', `/pools/${gpu.body.id}`, { maxWorkers: 2 });
