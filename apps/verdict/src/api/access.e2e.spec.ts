@@ -85,6 +85,13 @@ describe('access: sign-in, roles, workspace isolation on every resource, rate li
     b.scenario = (
       await bobMocks('POST', '/scenarios', { name: 'b-scenario', actions: [{ type: 'WAIT', ms: 1 }] })
     ).body.id;
+    b.schedule = (
+      await bob('POST', `/suites/${b.suite}/schedules`, { name: 'nightly', cron: '0 3 * * *' })
+    ).body.id;
+    await bob('PATCH', `/projects/${b.project}`, { repositoryUrl: 'https://github.com/bob/b.git' });
+    expect(
+      (await bob('PUT', `/projects/${b.project}/ci-webhook`, { secret: 'bob-webhook-secret-123' })).status,
+    ).toBe(200);
     b.execution = (await bob('POST', `/suites/${b.suite}/executions`, {})).body.id;
     await waitFor(
       async () =>
@@ -155,6 +162,14 @@ describe('access: sign-in, roles, workspace isolation on every resource, rate li
       [alice, 'PATCH', `/notification-rules/${b.rule}`, { name: 'x' }],
       [alice, 'DELETE', `/notification-rules/${b.rule}`],
       [alice, 'DELETE', `/api-keys/${b.key}`],
+      [alice, 'GET', `/schedules/${b.schedule}`],
+      [alice, 'GET', `/schedules/${b.schedule}/next-runs`],
+      [alice, 'PATCH', `/schedules/${b.schedule}`, { isActive: false }],
+      [alice, 'DELETE', `/schedules/${b.schedule}`],
+      [alice, 'POST', `/suites/${b.suite}/schedules`, { name: 'mine', cron: '* * * * *' }],
+      [alice, 'GET', `/projects/${b.project}/ci-webhook`],
+      [alice, 'PUT', `/projects/${b.project}/ci-webhook`, { secret: 'alice-took-it-over-1' }],
+      [alice, 'DELETE', `/projects/${b.project}/ci-webhook`],
       [mocks, 'GET', `/mocks/${b.mock}`],
       [mocks, 'PATCH', `/mocks/${b.mock}`, { status: 'INACTIVE' }],
       [mocks, 'DELETE', `/mocks/${b.mock}`],
@@ -177,6 +192,7 @@ describe('access: sign-in, roles, workspace isolation on every resource, rate li
       [alice, '/executions'],
       [alice, '/notification-rules'],
       [alice, '/notification-deliveries'],
+      [alice, '/schedules'],
       [mocks, '/mocks'],
       [mocks, '/scenarios'],
     ] as const)
@@ -188,6 +204,8 @@ describe('access: sign-in, roles, workspace isolation on every resource, rate li
     expect((await bob('GET', `/projects/${b.project}`)).body.name).toBe('B');
     expect((await as(keys.bob, 'team-b', 'mocks')('GET', `/mocks/${b.mock}`)).body.status).toBe('ACTIVE');
     expect((await bob('GET', '/api-keys')).body.items[0].revokedAt).toBeNull();
+    expect((await bob('GET', `/schedules/${b.schedule}`)).body.isActive).toBe(true);
+    expect((await bob('GET', `/projects/${b.project}/ci-webhook`)).body.configured).toBe(true);
   });
 
   it('gives each role its due: members run and use mocks, owners change, DEVOPS runs the fleet, ADMIN everything', async () => {
@@ -281,7 +299,10 @@ describe('access: sign-in, roles, workspace isolation on every resource, rate li
 
   it('records every mutating action, failed ones too, for admins to query', async () => {
     const bobId = (await admin('GET', '/users?search=bob')).body.items[0].id;
-    const created = await admin('GET', `/audit-logs?userId=${bobId}&category=PROJECT&status=SUCCESS`);
+    const created = await admin(
+      'GET',
+      `/audit-logs?userId=${bobId}&category=PROJECT&status=SUCCESS&action=${encodeURIComponent('POST /projects')}`,
+    );
     expect(created.status).toBe(200);
     expect(created.body.items[0]).toMatchObject({
       action: 'POST /projects',
