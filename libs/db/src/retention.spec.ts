@@ -71,13 +71,21 @@ describe('retention cleanup', () => {
     const failedQuarter = await run(s, 'failed', 91); // a failed run stays 180 days
     const failedYear = await run(s, 'failed', 181);
     const stuck = await run(s, 'running', 400); // never: it has not ended
+    // CI delivery records go with the runs they started.
+    await db.query(
+      `INSERT INTO ci_hook_deliveries (provider, delivery_id, event, received_at) VALUES
+         ('github', 'old', 'push', now() - interval '91 days'), ('github', 'new', 'push', now() - interval '89 days')`,
+    );
 
     const dry = await cleanupExpired(db, policy, { dryRun: true });
     expect(dry).toMatchObject({ executions: 2 });
     expect(Object.keys(await left())).toHaveLength(6);
 
     const out = await cleanupExpired(db, policy);
-    expect(out).toMatchObject({ executions: 2 });
+    expect(out).toMatchObject({ executions: 2, hookDeliveries: 1 });
+    expect((await db.query('SELECT delivery_id FROM ci_hook_deliveries')).rows).toEqual([
+      { delivery_id: 'new' },
+    ]);
     expect(await left()).toEqual({
       [fresh]: 'failed,passed',
       [month]: 'failed',
@@ -92,6 +100,7 @@ describe('retention cleanup', () => {
       results: 0,
       metricPoints: 0,
       heartbeats: 0,
+      hookDeliveries: 0,
     });
   });
 

@@ -45,6 +45,7 @@ export interface CleanupOutcome {
   results: number;
   metricPoints: number;
   heartbeats: number;
+  hookDeliveries: number;
 }
 
 class DryRun extends Error {
@@ -88,11 +89,17 @@ export async function cleanupExpired(
         `DELETE FROM node_heartbeats WHERE created_at < now() - make_interval(days => $1::int)`,
         [policy.metricsDays],
       );
+      // A CI delivery's record (what dedupes a redelivery) is kept as long as the runs it started.
+      const hookDeliveries = await tx.query(
+        `DELETE FROM ci_hook_deliveries WHERE received_at < now() - make_interval(days => $1::int)`,
+        [policy.executionsDays],
+      );
       const outcome = {
         executions: executions.rowCount,
         results: results.rowCount,
         metricPoints: metricPoints.rowCount,
         heartbeats: heartbeats.rowCount,
+        hookDeliveries: hookDeliveries.rowCount,
       };
       if (opts.dryRun) throw new DryRun(outcome);
       return outcome;

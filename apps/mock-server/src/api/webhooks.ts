@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { Id, MockEvent, Name, NotificationDelivery, StringMap, Timestamp } from '@verdict/contracts';
+import {
+  Id,
+  MockEvent,
+  Name,
+  NotFoundError,
+  NotificationDelivery,
+  StringMap,
+  Timestamp,
+} from '@verdict/contracts';
 import { DeliveryRepository, MockRepository } from '@verdict/db';
 import { found, idParam, pageOf, PageQuery, removed, route } from '@verdict/http';
 import type { MockServerContext } from './context';
@@ -88,6 +96,20 @@ export function webhookRoutes(ctx: MockServerContext) {
       handler: async ({ params, query, ctx: rc }) => {
         await mockOf(rc.workspace.id, params.mockId);
         return deliveries.list(rc.workspace.id, { ruleId: params.webhookId, status: query.status }, query);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/mocks/:mockId/webhooks/:webhookId/deliveries/:deliveryId',
+      tag: 'mock webhooks',
+      summary: 'One delivery with every attempt: answer status and body excerpt, duration, error',
+      params: hookParams.extend({ deliveryId: Id }),
+      response: NotificationDelivery,
+      handler: async ({ params, ctx: rc }) => {
+        await mockOf(rc.workspace.id, params.mockId);
+        const d = await deliveries.get(rc.workspace.id, params.deliveryId);
+        if (!d || d.ruleId !== params.webhookId) throw new NotFoundError('delivery', params.deliveryId);
+        return d;
       },
     }),
   ];

@@ -470,6 +470,13 @@ components:
     const log = await mocks('GET', `/mocks/${m.id}/webhooks/${hook.body.id}/deliveries`);
     expect(log.body.items.length).toBeGreaterThanOrEqual(2);
     expect(log.body.items.every((d: Json) => d.status === 'delivered')).toBe(true);
+    const one = await mocks(
+      'GET',
+      `/mocks/${m.id}/webhooks/${hook.body.id}/deliveries/${log.body.items[0].id}`,
+    );
+    expect(one.body.history).toEqual([
+      expect.objectContaining({ attempt: 1, success: true, responseStatus: 200 }),
+    ]);
   });
 
   it('runs ordered action scenarios to SUCCESS, PARTIAL or FAILED with every outcome recorded', async () => {
