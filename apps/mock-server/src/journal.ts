@@ -19,7 +19,7 @@ export interface JournalOptions {
  * once it is stored.
  */
 export class MockJournal {
-  private buffer: MockRequestLog[] = [];
+  private buffer: (() => MockRequestLog)[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private soon = false;
@@ -37,7 +37,8 @@ export class MockJournal {
     private readonly opts: JournalOptions,
   ) {}
 
-  record(entry: MockRequestLog): void {
+  /** Takes an entry to build when its batch is written (so building it costs the request nothing). */
+  record(entry: () => MockRequestLog): void {
     if (this.buffer.length >= (this.opts.maxBuffered ?? 200_000)) {
       if (this.dropped++ % 10_000 === 0)
         this.deps.log.warn({ dropped: this.dropped }, 'mock journal buffer full; requests are not journaled');
@@ -63,12 +64,13 @@ export class MockJournal {
   private async writeAll(): Promise<void> {
     this.soon = false;
     while (this.buffer.length) {
-      const batch = this.buffer.splice(0, this.opts.maxBatch ?? 2000);
+      const taken = this.buffer.splice(0, this.opts.maxBatch ?? 2000);
+      const batch = taken.map((build) => build());
       try {
         await this.deps.docstore.appendMockRequests(batch);
       } catch (error) {
         // Put the batch back in front and try again at the next tick.
-        this.buffer.unshift(...batch);
+        this.buffer.unshift(...batch.map((e) => () => e));
         this.deps.log.error({ err: error, waiting: this.buffer.length }, 'could not write the mock journal');
         return;
       }

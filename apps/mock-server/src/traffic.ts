@@ -144,35 +144,46 @@ export class TrafficHandler {
   ): void {
     const m = mock.mock;
     const requestId = randomUUID();
+    // Only what changes is taken now; the entry is built when the journal writes its batch,
+    // off the request path (headers flattened, query parsed, bodies decoded).
     const journal = (
       status: number,
       headers: Record<string, string>,
-      body: string,
+      body: Buffer | string,
       route: string | null,
       matched: MockRequestLog['matched'],
     ) => {
-      const executionId = req.headers[EXECUTION_HEADER];
-      this.journal.record({
-        id: '',
-        requestId,
-        mockId: m.id,
-        mockName: m.name,
-        timestamp: new Date().toISOString(),
-        method: request.method,
-        path: request.path,
-        query: Object.fromEntries(request.query),
-        headers: flatHeaders(req.headers),
-        requestBody: request.bodyText ? clip(request.bodyText) : null,
-        responseStatus: status,
-        responseHeaders: headers,
-        responseBody: body ? clip(body) : null,
-        responseTimeMs: Math.round((performance.now() - started) * 1000) / 1000,
-        clientIp: req.socket.remoteAddress ?? null,
-        userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
-        scenario: m.activeResponseSet,
-        executionId: typeof executionId === 'string' ? executionId : null,
-        route,
-        matched,
+      const at = Date.now();
+      const responseTimeMs = Math.round((performance.now() - started) * 1000) / 1000;
+      const clientIp = req.socket.remoteAddress ?? null;
+      const scenario = m.activeResponseSet;
+      // The headers object, not the request: a waiting entry must not keep the socket's objects alive.
+      const requestHeaders = req.headers;
+      this.journal.record(() => {
+        const executionId = requestHeaders[EXECUTION_HEADER];
+        const text = typeof body === 'string' ? body : body.toString();
+        return {
+          id: '',
+          requestId,
+          mockId: m.id,
+          mockName: m.name,
+          timestamp: new Date(at).toISOString(),
+          method: request.method,
+          path: request.path,
+          query: Object.fromEntries(request.query),
+          headers: flatHeaders(requestHeaders),
+          requestBody: request.bodyText ? clip(request.bodyText) : null,
+          responseStatus: status,
+          responseHeaders: headers,
+          responseBody: text ? clip(text) : null,
+          responseTimeMs,
+          clientIp,
+          userAgent: (requestHeaders['user-agent'] as string | undefined) ?? null,
+          scenario,
+          executionId: typeof executionId === 'string' ? executionId : null,
+          route,
+          matched,
+        };
       });
     };
     if (m.status !== 'ACTIVE') {
@@ -223,7 +234,7 @@ export class TrafficHandler {
         res.writeHead(chosen.status, headers);
         res.end(request.method === 'HEAD' ? undefined : body);
       }
-      journal(chosen.status, headers, body.length ? body.toString() : '', route.label, matched);
+      journal(chosen.status, headers, body, route.label, matched);
     };
     const delay = m.responseDelayMs + chosen.delayMs;
     if (delay > 0) setTimeout(send, delay);

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { MockMethod, MockRequestLog, ValidationError } from '@verdict/contracts';
-import { MockRepository } from '@verdict/db';
-import { found, idParam, pageOf, PageQuery, route } from '@verdict/http';
+import { idParam, pageOf, PageQuery, route } from '@verdict/http';
 import type { MockRequestQuery } from '@verdict/docstore';
-import type { MockServerContext } from './context';
+import { findMock, type MockServerContext } from './context';
 
 const When = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
@@ -92,10 +91,9 @@ const executionFilter = (v: string | null | undefined): string | null | undefine
 
 /** The journal: query, summaries, statistics, verification. Each first writes what is still buffered here. */
 export function journalRoutes(ctx: MockServerContext) {
-  const repo = new MockRepository(ctx.db);
   const params = idParam('mockId');
   const mockOf = async (workspaceId: string, id: string) => {
-    const mock = await found('mock', id, repo.get(workspaceId, id));
+    const mock = await findMock(ctx, workspaceId, id);
     await ctx.journal.flush();
     return mock;
   };

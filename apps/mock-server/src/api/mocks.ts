@@ -22,7 +22,7 @@ import { MockRepository, type MockFields } from '@verdict/db';
 import { found, idParam, nonEmpty, pageOf, PageQuery, patchOf, removed, route } from '@verdict/http';
 import { checkCondition, checkRoute } from '../engine/check';
 import { importOpenApi } from '../openapi-import';
-import type { MockServerContext } from './context';
+import { findMock, served, type MockServerContext } from './context';
 
 const ConditionBody = z.strictObject({
   parameterName: z.string().min(1).max(500),
@@ -97,7 +97,7 @@ export function mockRoutes(ctx: MockServerContext) {
   const conditionParam = routeParam.extend({ conditionId: Id });
   const setParam = z.object({ mockId: Id, setId: Id });
 
-  const getMock = (workspaceId: string, id: string) => found('mock', id, repo.get(workspaceId, id));
+  const getMock = (workspaceId: string, id: string) => findMock(ctx, workspaceId, id);
   const getRoute = async (workspaceId: string, mockId: string, routeId: string) => {
     await getMock(workspaceId, mockId);
     return found('route', routeId, repo.getRoute(mockId, routeId));
@@ -128,10 +128,7 @@ export function mockRoutes(ctx: MockServerContext) {
     await ctx.catalog.refresh();
     return withRoutes(mock);
   };
-  const changed = async <T>(value: T): Promise<T> => {
-    await ctx.catalog.refresh();
-    return value;
-  };
+  const changed = <T>(value: T) => served(ctx, value);
 
   return [
     route({
@@ -397,10 +394,6 @@ function responseSetRoutes(
       checkRoute({ path: r.path, response: r.response }, `responses.${i}`);
     });
   };
-  const refreshed = async <T>(v: T) => {
-    await ctx.catalog.refresh();
-    return v;
-  };
   return [
     route({
       method: 'post',
@@ -453,7 +446,8 @@ function responseSetRoutes(
       handler: async ({ params, body, ctx: rc }) => {
         await getMock(rc.workspace.id, params.mockId);
         await checkSet(params.mockId, body.responses);
-        return refreshed(
+        return served(
+          ctx,
           await found('response set', params.setId, repo.replaceSet(params.mockId, params.setId, body)),
         );
       },
@@ -467,7 +461,8 @@ function responseSetRoutes(
       status: 204,
       handler: async ({ params, ctx: rc }) => {
         await getMock(rc.workspace.id, params.mockId);
-        return refreshed(
+        return served(
+          ctx,
           await removed('response set', params.setId, repo.deleteSet(params.mockId, params.setId)),
         );
       },

@@ -9,8 +9,8 @@ import {
   Timestamp,
 } from '@verdict/contracts';
 import { DeliveryRepository, MockRepository } from '@verdict/db';
-import { found, idParam, pageOf, PageQuery, removed, route } from '@verdict/http';
-import type { MockServerContext } from './context';
+import { idParam, pageOf, PageQuery, removed, route } from '@verdict/http';
+import { findMock, type MockServerContext } from './context';
 
 const WebhookBody = z.strictObject({
   name: Name,
@@ -42,7 +42,7 @@ export function webhookRoutes(ctx: MockServerContext) {
   const deliveries = new DeliveryRepository(ctx.db);
   const params = idParam('mockId');
   const hookParams = z.object({ mockId: Id, webhookId: Id });
-  const mockOf = (workspaceId: string, id: string) => found('mock', id, repo.get(workspaceId, id));
+  const mockOf = (workspaceId: string, id: string) => findMock(ctx, workspaceId, id);
   return [
     route({
       method: 'post',
